@@ -1,0 +1,4 @@
+export * from './broker.ts';
+export * from './memory-broker.ts';
+export * from './redis-broker.ts';
+export * from './presence.ts';

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** The HS256 secret used when none is configured. Production refuses to start with it. */
+export const DEV_JWT_SECRET = 'tidings-dev-secret-do-not-use-in-production';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+/** PEM keys arrive on one line in many environments: `\n` escapes are turned back into newlines. */
+const pem = optionalText.transform((value) => value?.replace(/\\n/g, '\n'));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/tidings'),
+    DB_POOL_SIZE: positiveInt(20),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]*$/).default('tidings:'),
+    JWT_SECRET: optionalText,
+    JWT_PUBLIC_KEY: pem,
+    JWT_PRIVATE_KEY: pem,
+    JWT_ISSUER: optionalText,
+    JWT_AUDIENCE: optionalText,
+    SMTP_URL: optionalText,
+    EMAIL_FROM: z.string().default('Tidings <notifications@localhost>'),
+    PUBLIC_URL: z.url().default('http://localhost:3000'),
+    API_PORT: port(3000),
+    GATEWAY_PORT: port(3001),
+    WORKER_PORT: port(3003),
+    OFFLINE_QUEUE_SIZE: positiveInt(100),
+    HEARTBEAT_MS: z.coerce.number().int().min(1_000).default(30_000),
+    MAX_CONNECTIONS_PER_USER: positiveInt(20),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    RATE_LIMIT_USER_PER_MINUTE: positiveInt(600),
+    RATE_LIMIT_SERVICE_PER_MINUTE: positiveInt(120_000),
+    BROADCAST_THRESHOLD: positiveInt(100),
+  })
+  .superRefine((env, ctx) => {
+    if (env.JWT_SECRET !== undefined && env.JWT_PUBLIC_KEY !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'set JWT_SECRET or JWT_PUBLIC_KEY, not both' });
+    }
+    if (env.JWT_SECRET !== undefined && env.JWT_SECRET.length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be at least 32 characters' });
+    }
+    if (env.NODE_ENV === 'production' && env.JWT_PUBLIC_KEY === undefined && (env.JWT_SECRET ?? DEV_JWT_SECRET) === DEV_JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'production needs its own JWT_SECRET (or JWT_PUBLIC_KEY); the development secret is refused',
+      });
+    }
+  });
+
+type Env = z.infer<typeof envSchema>;
+
+export type Config = Readonly<
+  Omit<Env, 'JWT_SECRET'> & {
+    /** The HS256 secret in force: the configured one or, outside production, the dev secret. */
+    JWT_SECRET: string | undefined;
+  }
+>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once, at start. Every bad value gives one line naming the variable;
+ * the result is frozen so no part of a service can change it later.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const parsed = result.data;
+  const jwtSecret = parsed.JWT_PUBLIC_KEY === undefined ? (parsed.JWT_SECRET ?? DEV_JWT_SECRET) : undefined;
+  return Object.freeze({ ...parsed, JWT_SECRET: jwtSecret, CORS_ORIGINS: Object.freeze([...parsed.CORS_ORIGINS]) as string[] });
+}

@@ -1,0 +1,159 @@
+import { and, desc, eq, or, lt, sql as dsql, type SQL, type AnyColumn } from 'drizzle-orm';
+import { schema, type Database } from '@tidings/db';
+import type { z } from 'zod';
+import type {
+  Notification,
+  adminBroadcastsQuerySchema,
+  adminEmailLogsQuerySchema,
+  adminNotificationsQuerySchema,
+  broadcastSchema,
+  emailLogSchema,
+} from '@tidings/protocol';
+import { AppError, notFound } from '@tidings/server-kit';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { Page } from './inbox.ts';
+import { iso, toNotification } from './rows.ts';
+
+type Broadcast = z.infer<typeof broadcastSchema>;
+type EmailLog = z.infer<typeof emailLogSchema>;
+
+/** Keyset condition for "older than the cursor", newest first by (time, id). */
+function olderThan(cursor: string | undefined, time: AnyColumn, id: AnyColumn): SQL | undefined {
+  if (!cursor) return undefined;
+  const [at, lastId] = decodeCursor(cursor, ['string', 'string'] as const);
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) throw new AppError('validation_failed', 'cursor: not a cursor this API issued', [{ path: 'cursor', message: 'invalid cursor' }]);
+  return or(lt(time, date), and(eq(time, date), lt(id, lastId)));
+}
+
+function page<R, T>(rows: R[], limit: number, map: (row: R) => T, key: (row: R) => [Date, string]): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  if (rows.length <= limit || last === undefined) return { items: items.map(map), next_cursor: null };
+  const [at, id] = key(last);
+  return { items: items.map(map), next_cursor: encodeCursor([at.toISOString(), id]) };
+}
+
+const b = schema.broadcasts;
+const n = schema.notifications;
+const e = schema.emailLogs;
+
+/** Operator views across all users. */
+export class AdminQueries {
+  constructor(private readonly database: Database) {}
+
+  async notifications(query: z.infer<typeof adminNotificationsQuerySchema>): Promise<Page<Notification>> {
+    const rows = await this.database.db
+      .select()
+      .from(n)
+      .where(
+        and(
+          query.user_id ? eq(n.userId, query.user_id) : undefined,
+          query.type ? eq(n.type, query.type) : undefined,
+          query.broadcast_id ? eq(n.broadcastId, query.broadcast_id) : undefined,
+          olderThan(query.cursor, n.createdAt, n.id),
+        ),
+      )
+      .orderBy(desc(n.createdAt), desc(n.id))
+      .limit(query.limit + 1);
+    return page(rows, query.limit, toNotification, (row) => [row.createdAt, row.id]);
+  }
+
+  async broadcasts(query: z.infer<typeof adminBroadcastsQuerySchema>): Promise<Page<Broadcast>> {
+    const rows = await this.database.db
+      .select()
+      .from(b)
+      .where(and(query.status ? eq(b.status, query.status) : undefined, olderThan(query.cursor, b.createdAt, b.id)))
+      .orderBy(desc(b.createdAt), desc(b.id))
+      .limit(query.limit + 1);
+    return page(
+      rows,
+      query.limit,
+      (row) => ({
+        id: row.id,
+        created_by: row.createdBy,
+        target: row.target as Record<string, unknown>,
+        type: row.type,
+        title: row.title,
+        body: row.body,
+        recipient_count: row.recipientCount,
+        send_at: iso(row.sendAt),
+        status: row.status,
+        created_at: row.createdAt.toISOString(),
+      }),
+      (row) => [row.createdAt, row.id],
+    );
+  }
+
+  /** Stops a scheduled broadcast before its time; its held rows are never released. */
+  async cancelBroadcast(id: string): Promise<void> {
+    await this.database.db.transaction(async (tx) => {
+      const [row] = await tx.select({ status: b.status }).from(b).where(eq(b.id, id)).for('update');
+      if (!row) throw notFound('broadcast');
+      if (row.status !== 'scheduled') throw new AppError('conflict', `only a scheduled broadcast can be cancelled; this one is ${row.status}`);
+      await tx.update(b).set({ status: 'cancelled', updatedAt: dsql`now()` }).where(eq(b.id, id));
+      await tx
+        .update(n)
+        .set({ deletedAt: dsql`now()` })
+        .where(and(eq(n.broadcastId, id), dsql`${n.seq} is null`));
+    });
+  }
+
+  async emailLogs(query: z.infer<typeof adminEmailLogsQuerySchema>): Promise<Page<EmailLog>> {
+    const rows = await this.database.db
+      .select()
+      .from(e)
+      .where(
+        and(
+          query.user_id ? eq(e.userId, query.user_id) : undefined,
+          query.status ? eq(e.status, query.status) : undefined,
+          olderThan(query.cursor, e.queuedAt, e.id),
+        ),
+      )
+      .orderBy(desc(e.queuedAt), desc(e.id))
+      .limit(query.limit + 1);
+    return page(
+      rows,
+      query.limit,
+      (row) => ({
+        id: row.id,
+        user_id: row.userId,
+        notification_id: row.notificationId,
+        to: row.to,
+        subject: row.subject,
+        template: row.template,
+        status: row.status,
+        attempts: row.attempts,
+        provider_message_id: row.providerMessageId,
+        error: row.error,
+        queued_at: row.queuedAt.toISOString(),
+        sent_at: iso(row.sentAt),
+      }),
+      (row) => [row.queuedAt, row.id],
+    );
+  }
+
+  /** Counts for the operator's overview; connection figures come from presence, not Postgres. */
+  async stats(): Promise<{
+    recipients: number;
+    notifications: number;
+    unread: number;
+    scheduled: number;
+    broadcasts: Record<string, number>;
+    emails: Record<string, number>;
+  }> {
+    const { sql } = this.database;
+    const [counts] = await sql<{ recipients: number; notifications: number; unread: number; scheduled: number }[]>`
+      select (select count(*)::int from recipients) as recipients,
+             (select count(*)::int from notifications where seq is not null and deleted_at is null) as notifications,
+             (select count(*)::int from notifications where seq is not null and deleted_at is null and not is_read) as unread,
+             (select count(*)::int from notifications where seq is null and deleted_at is null) as scheduled`;
+    const byStatus = async (table: string) =>
+      Object.fromEntries(
+        (await sql<{ status: string; count: number }[]>`select status, count(*)::int as count from ${sql(table)} group by status`).map(
+          (row) => [row.status, row.count],
+        ),
+      );
+    return { ...counts!, broadcasts: await byStatus('broadcasts'), emails: await byStatus('email_logs') };
+  }
+}

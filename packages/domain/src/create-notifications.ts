@@ -1,0 +1,260 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Sql } from '@tidings/db';
+import { typeDefaults, type BusEvent, type CreateNotificationInput, type CreateNotificationResult, type Target } from '@tidings/protocol';
+import { AppError } from '@tidings/server-kit';
+import type { EventPublisher } from './event-publisher.ts';
+import { resolveChannels, type TypeSettings } from './preferences.ts';
+import { withRetry } from './retry.ts';
+
+/** `notification_ids` is answered only up to this many recipients. */
+export const NOTIFICATION_IDS_LIMIT = 1_000;
+
+export interface CreateRequest {
+  createdBy: string;
+  input: CreateNotificationInput;
+  idempotencyKey?: string;
+}
+
+export interface CreateOutcome {
+  result: CreateNotificationResult;
+  /** True when an earlier request with the same Idempotency-Key answered this. */
+  replayed: boolean;
+}
+
+export interface CreateDeps {
+  sql: Sql;
+  publisher: EventPublisher;
+  /** More recipients than this go out as one broadcast event instead of one event per user. */
+  broadcastThreshold: number;
+  onCreated?: (type: string, count: number) => void;
+}
+
+interface CreatedRow {
+  id: string;
+  user_id: string;
+  seq: string | null;
+}
+
+/**
+ * JSON goes to Postgres as text cast to jsonb and comes back as text: drizzle replaces postgres.js's
+ * json serialisers on the shared client, so raw queries state the conversion themselves.
+ */
+const json = (value: unknown) => JSON.stringify(value);
+
+interface Resolved {
+  userId: string;
+  email: boolean;
+}
+
+interface RecipientRow {
+  id: string;
+  email: string | null;
+  email_unsubscribed_at: Date | null;
+  in_app_enabled: boolean | null;
+  email_enabled: boolean | null;
+  /** jsonb as text, see `json`. */
+  types: string | null;
+}
+
+function requestHash(createdBy: string, input: CreateNotificationInput): string {
+  return createHash('sha256').update(JSON.stringify([createdBy, input])).digest('hex');
+}
+
+function dedupe(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
+
+async function typeSettings(sql: Sql, key: string): Promise<TypeSettings> {
+  const [row] = await sql<TypeSettings[]>`
+    select key, default_in_app, default_email, critical from notification_types where key = ${key}`;
+  return row ?? { key, ...typeDefaults };
+}
+
+/**
+ * Resolves a target to recipients with their preferences, in recipient order: the order given for
+ * user ids, the database's id order for roles and `all`. Unknown user ids become recipients.
+ */
+async function recipientsOf(sql: Sql, target: Target): Promise<RecipientRow[]> {
+  const columns = sql`r.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.types::text as types`;
+  if (target.user_ids) {
+    const ids = dedupe(target.user_ids);
+    await sql`insert into recipients (id) select unnest(${ids}::text[]) on conflict do nothing`;
+    return sql<RecipientRow[]>`
+      select ${columns} from unnest(${ids}::text[]) with ordinality as u(id, ord)
+      join recipients r on r.id = u.id
+      left join notification_preferences p on p.user_id = r.id
+      order by u.ord`;
+  }
+  const where = target.roles ? sql`where r.roles && ${target.roles}::text[]` : sql``;
+  return sql<RecipientRow[]>`
+    select ${columns} from recipients r left join notification_preferences p on p.user_id = r.id
+    ${where} order by r.id`;
+}
+
+function applyPreferences(rows: readonly RecipientRow[], type: TypeSettings, critical: boolean): Resolved[] {
+  const resolved: Resolved[] = [];
+  for (const row of rows) {
+    const preferences =
+      row.in_app_enabled === null
+        ? undefined
+        : { in_app_enabled: row.in_app_enabled, email_enabled: row.email_enabled ?? true, types: row.types === null ? {} : JSON.parse(row.types) };
+    const decision = resolveChannels(preferences, type, critical, {
+      hasEmail: row.email !== null,
+      unsubscribed: row.email_unsubscribed_at !== null,
+    });
+    if (decision.inApp) resolved.push({ userId: row.id, email: decision.email });
+  }
+  return resolved;
+}
+
+interface StoredBroadcast {
+  id: string;
+  created_by: string;
+  request_hash: string | null;
+  recipient_count: number;
+  status: 'scheduled' | 'sending' | 'sent' | 'cancelled';
+  /** jsonb as text, see `json`. */
+  target: string;
+}
+
+/** The answer a stored request gave, rebuilt from the database for a replay. */
+async function storedAnswer(sql: Sql, broadcast: StoredBroadcast): Promise<CreateNotificationResult> {
+  const result: CreateNotificationResult = {
+    broadcast_id: broadcast.id,
+    recipient_count: broadcast.recipient_count,
+    status: broadcast.status === 'scheduled' ? 'scheduled' : 'sent',
+  };
+  if (broadcast.recipient_count <= NOTIFICATION_IDS_LIMIT) {
+    const rows = await sql<{ id: string; user_id: string }[]>`
+      select id, user_id from notifications where broadcast_id = ${broadcast.id} order by user_id`;
+    const byUser = new Map(rows.map((row) => [row.user_id, row.id]));
+    const target = JSON.parse(broadcast.target) as Target;
+    const order = target.user_ids ? dedupe(target.user_ids) : rows.map((row) => row.user_id);
+    result.notification_ids = order.flatMap((userId) => {
+      const id = byUser.get(userId);
+      return id === undefined ? [] : [id];
+    });
+  }
+  return result;
+}
+
+async function replay(sql: Sql, key: string, hash: string): Promise<CreateOutcome | undefined> {
+  const [stored] = await sql<StoredBroadcast[]>`
+    select id, created_by, request_hash, recipient_count, status, target::text as target from broadcasts where idempotency_key = ${key}`;
+  if (!stored) return undefined;
+  if (stored.request_hash !== hash) {
+    throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for a different request', [
+      { path: 'Idempotency-Key', message: 'already used with another body' },
+    ]);
+  }
+  return { result: await storedAnswer(sql, stored), replayed: true };
+}
+
+/**
+ * Creates one notification per resolved recipient in one transaction. Each recipient's row is
+ * locked (in id order, so concurrent broadcasts cannot deadlock) and its `last_seq` bumped, so a
+ * user's seqs have no holes and commit in order. A scheduled request stores held rows without a
+ * seq; they get theirs when released.
+ */
+export async function createNotifications(deps: CreateDeps, request: CreateRequest): Promise<CreateOutcome> {
+  const { sql } = deps;
+  const { input, idempotencyKey, createdBy } = request;
+  const hash = requestHash(createdBy, input);
+  if (idempotencyKey !== undefined) {
+    const earlier = await replay(sql, idempotencyKey, hash);
+    if (earlier) return earlier;
+  }
+
+  const type = await typeSettings(sql, input.type);
+  const critical = type.critical || input.priority === 'critical';
+  const recipients = applyPreferences(await recipientsOf(sql, input.to), type, critical);
+  const userIds = recipients.map((r) => r.userId);
+  const sendAt = input.send_at === null ? null : new Date(input.send_at);
+  const scheduled = sendAt !== null && sendAt.getTime() > Date.now();
+  const broadcastId = randomUUID();
+  const createdAt = new Date().toISOString();
+  const sendAtText = sendAt?.toISOString() ?? null;
+  const payload = { data: input.data, icon: input.icon, action_url: input.action_url, priority: input.priority };
+
+  const created = await withRetry(() =>
+    sql.begin(async (tx): Promise<CreatedRow[] | undefined> => {
+      const inserted = await tx`
+        insert into broadcasts (id, created_by, target, type, title, body, payload, recipient_count, send_at, status, idempotency_key, request_hash, created_at)
+        values (${broadcastId}, ${createdBy}, ${json(input.to)}::jsonb, ${input.type}, ${input.title}, ${input.body}, ${json(payload)}::jsonb,
+                ${userIds.length}, ${sendAtText}::timestamptz, ${scheduled ? 'scheduled' : 'sent'}, ${idempotencyKey ?? null}, ${hash}, ${createdAt}::timestamptz)
+        on conflict (idempotency_key) where idempotency_key is not null do nothing
+        returning id`;
+      if (inserted.length === 0) return undefined; // a concurrent request with the same key committed first
+      if (userIds.length === 0) return [];
+      const common = tx`${input.type}, ${input.title}, ${input.body}, ${json(input.data)}::jsonb, ${input.icon}, ${input.action_url},
+        ${input.priority}, ${broadcastId}, ${idempotencyKey ?? null}, ${createdAt}::timestamptz`;
+      if (scheduled) {
+        return tx<CreatedRow[]>`
+          insert into notifications (user_id, seq, send_at, type, title, body, data, icon, action_url, priority, broadcast_id, idempotency_key, created_at)
+          select u.id, null, ${sendAtText}::timestamptz, ${common} from unnest(${userIds}::text[]) as u(id)
+          returning id, user_id, seq`;
+      }
+      return tx<CreatedRow[]>`
+        with locked as materialized (
+          select id from recipients where id = any(${userIds}::text[]) order by id for update
+        ), bumped as (
+          update recipients r set last_seq = r.last_seq + 1, updated_at = now() from locked where r.id = locked.id
+          returning r.id, r.last_seq
+        )
+        insert into notifications (user_id, seq, type, title, body, data, icon, action_url, priority, broadcast_id, idempotency_key, created_at)
+        select bumped.id, bumped.last_seq, ${common} from bumped
+        returning id, user_id, seq`;
+    }),
+  );
+
+  if (created === undefined) {
+    const earlier = await replay(sql, idempotencyKey!, hash);
+    if (!earlier) throw new AppError('conflict', 'a concurrent request with this Idempotency-Key failed; send again');
+    return earlier;
+  }
+  if (created.length !== userIds.length) {
+    // A recipient was deleted between resolution and insert: keep the stored count honest.
+    await sql`update broadcasts set recipient_count = ${created.length} where id = ${broadcastId}`;
+  }
+
+  const result: CreateNotificationResult = {
+    broadcast_id: broadcastId,
+    recipient_count: created.length,
+    status: scheduled ? 'scheduled' : 'sent',
+  };
+  if (created.length <= NOTIFICATION_IDS_LIMIT) {
+    const byUser = new Map(created.map((row) => [row.user_id, row.id]));
+    result.notification_ids = userIds.flatMap((userId) => {
+      const id = byUser.get(userId);
+      return id === undefined ? [] : [id];
+    });
+  }
+  if (!scheduled && created.length > 0) {
+    deps.onCreated?.(input.type, created.length);
+    const template = {
+      type: input.type,
+      title: input.title,
+      body: input.body,
+      data: input.data,
+      icon: input.icon,
+      action_url: input.action_url,
+      priority: input.priority,
+      created_at: createdAt,
+      is_read: false,
+    };
+    if (created.length > deps.broadcastThreshold) {
+      const event: BusEvent = { kind: 'broadcast', broadcast_id: broadcastId, recipient_count: created.length, notification: template };
+      await deps.publisher.publishNotifications([event], { broadcastId });
+    } else {
+      const events: BusEvent[] = created.map((row) => ({
+        kind: 'notification',
+        user_id: row.user_id,
+        notification: { id: row.id, seq: Number(row.seq), ...template },
+      }));
+      await deps.publisher.publishNotifications(events, { ids: created.map((row) => row.id) });
+    }
+  }
+  return { result, replayed: false };
+}
+
+export { recipientsOf, applyPreferences, typeSettings };

@@ -1,0 +1,99 @@
+import { eq, getTableColumns, sql as dsql } from 'drizzle-orm';
+import { schema, type Database } from '@tidings/db';
+import {
+  typeDefaults,
+  type NotificationType,
+  type NotificationTypeUpsert,
+  type Recipient,
+  type RecipientUpsert,
+} from '@tidings/protocol';
+import { notFound } from '@tidings/server-kit';
+import { iso } from './rows.ts';
+
+type RecipientRow = typeof schema.recipients.$inferSelect;
+type TypeRow = typeof schema.notificationTypes.$inferSelect;
+
+function toRecipient(row: RecipientRow): Recipient {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    locale: row.locale,
+    roles: row.roles,
+    last_seq: row.lastSeq,
+    email_unsubscribed_at: iso(row.emailUnsubscribedAt),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function toType(row: TypeRow): NotificationType {
+  return {
+    key: row.key,
+    description: row.description,
+    default_in_app: row.defaultInApp,
+    default_email: row.defaultEmail,
+    critical: row.critical,
+    template: row.template,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** Drops keys whose value is undefined, so a partial update touches only what was sent. */
+function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Recipients and notification types: the directory producers keep up to date. */
+export class Directory {
+  constructor(private readonly database: Database) {}
+
+  async getRecipient(id: string): Promise<Recipient> {
+    const [row] = await this.database.db.select().from(schema.recipients).where(eq(schema.recipients.id, id));
+    if (!row) throw notFound('recipient');
+    return toRecipient(row);
+  }
+
+  /** Creates or updates; fields left out keep their value. Answers the recipient and whether it was new. */
+  async upsertRecipient(id: string, update: RecipientUpsert): Promise<{ recipient: Recipient; created: boolean }> {
+    const set = defined({ email: update.email, name: update.name, locale: update.locale, roles: update.roles });
+    const [row] = await this.database.db
+      .insert(schema.recipients)
+      .values({ id, ...set })
+      .onConflictDoUpdate({ target: schema.recipients.id, set: { ...set, updatedAt: dsql`now()` } })
+      .returning({ ...getTableColumns(schema.recipients), created: dsql<boolean>`(xmax = 0)` });
+    const { created, ...recipient } = row!;
+    return { recipient: toRecipient(recipient), created };
+  }
+
+  /** Deletes the recipient with their notifications, preferences and email logs. */
+  async deleteRecipient(id: string): Promise<void> {
+    const deleted = await this.database.db.delete(schema.recipients).where(eq(schema.recipients.id, id)).returning({ id: schema.recipients.id });
+    if (deleted.length === 0) throw notFound('recipient');
+  }
+
+  /** A type never configured answers its defaults (in-app on, email off), as a create would use. */
+  async getType(key: string): Promise<NotificationType> {
+    const [row] = await this.database.db.select().from(schema.notificationTypes).where(eq(schema.notificationTypes.key, key));
+    if (row) return toType(row);
+    return { key, description: null, template: null, created_at: null, updated_at: null, ...typeDefaults };
+  }
+
+  async upsertType(key: string, update: NotificationTypeUpsert): Promise<{ type: NotificationType; created: boolean }> {
+    const set = defined({
+      description: update.description,
+      defaultInApp: update.default_in_app,
+      defaultEmail: update.default_email,
+      critical: update.critical,
+      template: update.template,
+    });
+    const [row] = await this.database.db
+      .insert(schema.notificationTypes)
+      .values({ key, ...set })
+      .onConflictDoUpdate({ target: schema.notificationTypes.key, set: { ...set, updatedAt: dsql`now()` } })
+      .returning({ ...getTableColumns(schema.notificationTypes), created: dsql<boolean>`(xmax = 0)` });
+    const { created, ...type } = row!;
+    return { type: toType(type), created };
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { limits } from './limits.ts';
+import { typeKeySchema, uuidSchema } from './common.ts';
+import { wireNotificationSchema } from './events.ts';
+
+/** WebSocket close codes. Retryable ones tell the client to reconnect (and resume). */
+export const closeCodes = {
+  badToken: 1008,
+  frameTooLarge: 1009,
+  gatewayDraining: 1012,
+  slowConsumer: 1013,
+  tokenExpired: 4001,
+  forcedDisconnect: 4003,
+  tooManyMessages: 4029,
+} as const;
+
+export const errorFrameCodes = ['invalid_json', 'unknown_message_type', 'invalid_message', 'rate_limited', 'internal_error'] as const;
+
+export const serverFrameSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('connection_established'),
+    connection_id: z.string(),
+    user_id: z.string(),
+    heartbeat_ms: z.number().int(),
+    last_seq: z.number().int().nonnegative(),
+    unread_count: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal('notification'), notification: wireNotificationSchema }),
+  z.object({ type: z.literal('resume_complete'), count: z.number().int().nonnegative(), last_seq: z.number().int().nonnegative() }),
+  z.object({ type: z.enum(['notification_read', 'notification_unread', 'notification_deleted']), ids: z.array(uuidSchema) }),
+  z.object({ type: z.literal('all_read'), type_filter: z.string().optional() }),
+  z.object({ type: z.literal('unread_count'), count: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('pong') }),
+  z.object({ type: z.literal('heartbeat') }),
+  z.object({ type: z.literal('subscription_updated'), types: z.array(z.string()) }),
+  z.object({ type: z.literal('error'), code: z.enum(errorFrameCodes), message: z.string() }),
+]);
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
+
+const typeList = z.array(typeKeySchema).max(100);
+
+export const clientFrameSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ping') }),
+  z.strictObject({ type: z.literal('resume'), since: z.number().int().nonnegative() }),
+  z.strictObject({ type: z.literal('mark_read'), ids: z.array(uuidSchema).min(1).max(limits.idsPerReadRequest) }),
+  z.strictObject({ type: z.literal('mark_all_read'), type_filter: typeKeySchema.optional() }),
+  z.strictObject({ type: z.literal('subscribe'), types: typeList }),
+  z.strictObject({ type: z.literal('unsubscribe'), types: typeList }),
+  z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(8_192) }),
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;

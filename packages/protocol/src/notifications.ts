@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { limits } from './limits.ts';
+import {
+  cursorSchema,
+  dataSchema,
+  pageLimitSchema,
+  prioritySchema,
+  queryBoolean,
+  roleSchema,
+  typeKeySchema,
+  urlSchema,
+  userIdSchema,
+  uuidSchema,
+} from './common.ts';
+
+export const notificationSchema = z
+  .object({
+    id: uuidSchema,
+    user_id: userIdSchema,
+    seq: z.number().int().positive(),
+    type: typeKeySchema,
+    title: z.string(),
+    body: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    icon: z.string().nullable(),
+    action_url: z.string().nullable(),
+    priority: prioritySchema,
+    is_read: z.boolean(),
+    read_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'Notification' });
+export type Notification = z.infer<typeof notificationSchema>;
+
+export const targetSchema = z
+  .strictObject({
+    user_ids: z.array(userIdSchema).min(1).max(limits.userIdsPerRequest).optional(),
+    roles: z.array(roleSchema).min(1).max(limits.rolesPerRequest).optional(),
+    all: z.literal(true).optional(),
+  })
+  .refine((t) => [t.user_ids, t.roles, t.all].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of user_ids, roles or all',
+  })
+  .meta({ id: 'Target', description: 'Who receives the notification: exactly one of the three.' });
+export type Target = z.infer<typeof targetSchema>;
+
+export const createNotificationSchema = z
+  .strictObject({
+    to: targetSchema,
+    type: typeKeySchema,
+    title: z.string().min(1).max(limits.titleLength),
+    body: z.string().max(limits.bodyLength).default(''),
+    data: dataSchema.default({}),
+    icon: urlSchema.nullable().default(null),
+    action_url: urlSchema.nullable().default(null),
+    priority: prioritySchema.default('normal'),
+    send_at: z.iso.datetime({ offset: true }).nullable().default(null),
+  })
+  .meta({ id: 'CreateNotification' });
+export type CreateNotificationInput = z.infer<typeof createNotificationSchema>;
+
+export const createNotificationResultSchema = z
+  .object({
+    broadcast_id: uuidSchema,
+    recipient_count: z.number().int().nonnegative(),
+    status: z.enum(['sent', 'scheduled']),
+    notification_ids: z.array(uuidSchema).optional(),
+  })
+  .meta({ id: 'CreateNotificationResult' });
+export type CreateNotificationResult = z.infer<typeof createNotificationResultSchema>;
+
+export const listNotificationsQuerySchema = z.strictObject({
+  limit: pageLimitSchema,
+  cursor: cursorSchema.optional(),
+  unread_only: queryBoolean.optional(),
+  type: typeKeySchema.optional(),
+});
+export type ListNotificationsQuery = z.infer<typeof listNotificationsQuerySchema>;
+
+export const notificationPageSchema = z
+  .object({ items: z.array(notificationSchema), next_cursor: z.string().nullable() })
+  .meta({ id: 'NotificationPage' });
+
+export const unreadCountSchema = z.object({ count: z.number().int().nonnegative() }).meta({ id: 'UnreadCount' });
+
+export const readAllSchema = z.strictObject({ type: typeKeySchema.optional() }).meta({ id: 'ReadAll' });
+export const readAllResultSchema = z.object({ updated: z.number().int().nonnegative() }).meta({ id: 'ReadAllResult' });

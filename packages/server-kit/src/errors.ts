@@ -1,0 +1,80 @@
+/**
+ * Every error a client can see. The README's error table is generated from the same list, so a
+ * code, its HTTP status and its "how to fix" hint are written once.
+ */
+export const errorCodes = {
+  validation_failed: { status: 400, hint: 'Fix the fields named in `details` and send again.' },
+  invalid_json: { status: 400, hint: 'Send a well-formed JSON body with Content-Type: application/json.' },
+  unauthorized: { status: 401, hint: 'Send a valid JWT as `Authorization: Bearer <token>`.' },
+  token_expired: { status: 401, hint: 'Fetch a fresh token and send again.' },
+  forbidden: { status: 403, hint: 'Use a token with the role or scope the route needs.' },
+  not_found: { status: 404, hint: 'Check the id; another user\'s notification also answers 404.' },
+  conflict: { status: 409, hint: 'The resource changed under you; read it again and retry.' },
+  payload_too_large: { status: 413, hint: 'Send a smaller body (see the limits table).' },
+  unsupported_media_type: { status: 415, hint: 'Send the body as application/json.' },
+  idempotency_key_reused: { status: 422, hint: 'Use a new Idempotency-Key for a different request body.' },
+  rate_limited: { status: 429, hint: 'Wait for the seconds in Retry-After, then retry.' },
+  internal_error: { status: 500, hint: 'A bug: the log line with the request id says more.' },
+  database_unavailable: { status: 503, hint: 'Postgres is unreachable; retry shortly (the service reconnects by itself).' },
+  redis_unavailable: { status: 503, hint: 'Redis is unreachable; retry shortly (the service reconnects by itself).' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** The one error type services throw for anything a client should see. */
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = errorCodes[code].status;
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+
+const databaseDownCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+/** True when a postgres.js error means the database cannot be reached (as opposed to a bad query). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && databaseDownCodes.has(code)) return true;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
+}
+
+/** True when an ioredis error means Redis cannot be reached. */
+export function isRedisUnavailable(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return (
+    /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|Reached the max retries|connect ETIMEDOUT/.test(message) ||
+    (error as { name?: string } | null)?.name === 'MaxRetriesPerRequestError'
+  );
+}

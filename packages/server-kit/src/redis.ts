@@ -1,0 +1,32 @@
+import { Redis } from 'ioredis';
+import type { Logger } from './logger.ts';
+
+export interface RedisOptions {
+  /** Fail commands at once while disconnected instead of queueing them (request paths want this). */
+  failFast?: boolean;
+  name: string;
+}
+
+/**
+ * An ioredis client that reconnects for ever with a capped backoff and logs its state changes once
+ * each, so an outage is visible and the service recovers by itself when Redis returns.
+ */
+export function createRedis(url: string, logger: Logger, options: RedisOptions): Redis {
+  const client = new Redis(url, {
+    lazyConnect: false,
+    connectionName: options.name,
+    enableOfflineQueue: !options.failFast,
+    maxRetriesPerRequest: options.failFast ? 0 : 3,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+  });
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (!down) logger.warn({ err: error.message, client: options.name }, 'redis connection lost');
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) logger.info({ client: options.name }, 'redis connection restored');
+    down = false;
+  });
+  return client;
+}

@@ -1,0 +1,94 @@
+import express, { type Express, type RequestHandler } from 'express';
+import cors from 'cors';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { limits } from '@tidings/protocol';
+import { metricFactories } from '@tidings/server-kit';
+import type { ApiDeps } from './deps.ts';
+import { authorize } from './http/auth.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { mountHealth } from './http/health.ts';
+import { rateLimit } from './http/rate-limit.ts';
+import type { RouteSpec } from './http/route.ts';
+import { parseOrThrow } from './http/validate.ts';
+import { openApiDocument } from './openapi.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { directoryRoutes } from './routes/directory.ts';
+import { notificationRoutes } from './routes/notifications.ts';
+import { preferenceRoutes } from './routes/preferences.ts';
+
+export function apiRoutes(deps: ApiDeps): RouteSpec[] {
+  return [...notificationRoutes(deps), ...preferenceRoutes(deps), ...directoryRoutes(deps), ...adminRoutes(deps)];
+}
+
+function handlerFor(spec: RouteSpec): RequestHandler {
+  return async (req, res) => {
+    const params = spec.params ? parseOrThrow(spec.params, req.params, 'path') : undefined;
+    const query = spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined;
+    const body = spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : undefined;
+    const result = await spec.handler({ principal: res.locals.principal, params, query, body, req, res });
+    res.status(result.status).set(result.headers ?? {});
+    if (result.body === undefined) res.end();
+    else res.json(result.body);
+  };
+}
+
+/** Builds the API's express app from explicit dependencies (no listening, no globals). */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  const requestDuration = metricFactories.httpRequestDuration(deps.registry);
+  app.use((req, res, next) => {
+    const end = requestDuration.startTimer();
+    res.on('finish', () => {
+      const path = req.route?.path;
+      end({ method: req.method, route: path === undefined ? 'unmatched' : `${req.baseUrl}${path}`, status: String(res.statusCode) });
+    });
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      customProps: (_req, res) => ({ user: (res as express.Response).locals?.principal?.userId }),
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      quietReqLogger: true,
+    }),
+  );
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: deps.config.CORS_ORIGINS.length === 0 ? false : [...deps.config.CORS_ORIGINS],
+      exposedHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'],
+    }),
+  );
+  app.use(express.json({ limit: limits.requestBodyBytes, strict: true }));
+
+  mountHealth(app, { sql: deps.database.sql, redis: deps.redis, registry: deps.registry });
+
+  const limiter = rateLimit({
+    redis: deps.redis,
+    keyPrefix: deps.config.REDIS_PREFIX,
+    userPerMinute: deps.config.RATE_LIMIT_USER_PER_MINUTE,
+    servicePerMinute: deps.config.RATE_LIMIT_SERVICE_PER_MINUTE,
+    logger: deps.logger,
+  });
+  const routes = apiRoutes(deps);
+  for (const spec of routes) {
+    const guards = spec.access === 'public' ? [] : [authorize(deps.verify, spec.access), limiter];
+    app[spec.method](spec.path, ...guards, handlerFor(spec));
+  }
+
+  const document = openApiDocument(routes, deps.config.PUBLIC_URL);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', helmet({ contentSecurityPolicy: false }), swaggerUi.serve, swaggerUi.setup(document));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, isDatabaseUnavailable, isRedisUnavailable, type Logger } from '@tidings/server-kit';
+
+/** Turns anything thrown into the JSON error shape, and logs what a client should not see. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      logger.error({ err: error, method: req.method, path: req.path, user: res.locals.principal?.userId }, `request failed: ${appError.code}`);
+    }
+    if (res.headersSent) return;
+    res.status(appError.status).json(appError.toBody());
+  };
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const bodyError = error as { type?: string; status?: number } | null;
+  if (bodyError?.type === 'entity.parse.failed') return new AppError('invalid_json', 'the request body is not valid JSON');
+  if (bodyError?.type === 'entity.too.large') return new AppError('payload_too_large', 'the request body is larger than the limit');
+  if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
+    return new AppError('unsupported_media_type', 'the request body encoding is not supported');
+  }
+  if (isDatabaseUnavailable(error)) return new AppError('database_unavailable', 'the database is unavailable; retry shortly');
+  if (isRedisUnavailable(error)) return new AppError('redis_unavailable', 'redis is unavailable; retry shortly');
+  return new AppError('internal_error', 'an unexpected error occurred');
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('not_found', `no route for ${req.method} ${req.path}`));
+};

@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import { AppError } from '@tidings/server-kit';
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** Parses `value` or throws a 400 that names each bad field, `where` telling body, query or path. */
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query' | 'path' | 'header'): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details: FieldProblem[] = result.error.issues.map((issue) => {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = [...issue.path, ...(keys.length === 1 ? keys : [])].map(String).join('.');
+    return { path: path || where, message: issue.message };
+  });
+  const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
+  throw new AppError('validation_failed', `invalid ${where}: ${summary}`, details);
+}

@@ -1,0 +1,97 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createVerifier } from '@tidings/auth';
+import { RedisBroker, RedisPresenceReader, channelsFor } from '@tidings/cluster';
+import { ConfigError, loadConfig, type Config } from '@tidings/config';
+import { createDatabase, ensureDatabase, migrateDatabase } from '@tidings/db';
+import { AdminQueries, Directory, EventPublisher, Inbox } from '@tidings/domain';
+import { createLogger, createRedis, createRegistry, metricFactories, type Logger } from '@tidings/server-kit';
+import { createApp } from './app.ts';
+import type { ApiDeps } from './deps.ts';
+
+export interface RunningApi {
+  url: string;
+  deps: ApiDeps;
+  /** Idempotent graceful shutdown: stop accepting, finish requests in flight, close clients. */
+  close(): Promise<void>;
+}
+
+/** Wires config → clients → parts → server. Used by `main` below and by the tests (port 0). */
+export async function startApi(config: Config, logger: Logger = createLogger('api', config.LOG_LEVEL), port = config.API_PORT): Promise<RunningApi> {
+  const database = createDatabase(config.DATABASE_URL, { max: config.DB_POOL_SIZE, applicationName: 'tidings-api' });
+  const redis = createRedis(config.REDIS_URL, logger, { name: 'api', failFast: true });
+  const broker = new RedisBroker(redis, () => createRedis(config.REDIS_URL, logger, { name: 'api-sub' }), logger);
+  const publisher = new EventPublisher(broker, channelsFor(config.REDIS_PREFIX), database.sql, logger);
+  const registry = createRegistry('api');
+  const created = metricFactories.notificationsCreated(registry);
+  const deps: ApiDeps = {
+    config,
+    logger,
+    database,
+    redis,
+    verify: createVerifier(config),
+    publisher,
+    inbox: new Inbox(database, publisher),
+    directory: new Directory(database),
+    admin: new AdminQueries(database),
+    presence: new RedisPresenceReader(redis, config.REDIS_PREFIX),
+    create: {
+      sql: database.sql,
+      publisher,
+      broadcastThreshold: config.BROADCAST_THRESHOLD,
+      onCreated: (type, count) => created.inc({ type }, count),
+    },
+    registry,
+  };
+  const server = createApp(deps).listen(port);
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await publisher.flush();
+      await broker.close();
+      redis.disconnect();
+      await database.close();
+    })());
+  return { url, deps, close };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger('api', config.LOG_LEVEL);
+  await ensureDatabase(config.DATABASE_URL);
+  await migrateDatabase(config.DATABASE_URL);
+  const api = await startApi(config, logger);
+  logger.info({ url: api.url, port: config.API_PORT }, 'api listening');
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'api shutting down');
+    api.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'api shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import {
+  adminBroadcastsQuerySchema,
+  adminConnectionsQuerySchema,
+  adminEmailLogsQuerySchema,
+  adminNotificationsQuerySchema,
+  broadcastSchema,
+  connectionSchema,
+  emailLogSchema,
+  notificationSchema,
+  pageOf,
+  statsSchema,
+  userIdSchema,
+  uuidSchema,
+} from '@tidings/protocol';
+import { route } from '../http/route.ts';
+import type { ApiDeps } from '../deps.ts';
+
+const tag = 'Admin';
+
+export function adminRoutes(deps: ApiDeps) {
+  return [
+    route({
+      method: 'get',
+      path: '/v1/admin/notifications',
+      summary: 'All notifications, newest first',
+      tag,
+      access: 'admin',
+      query: adminNotificationsQuerySchema,
+      responses: { 200: { description: 'A page', schema: pageOf(notificationSchema, 'AdminNotificationPage') } },
+      handler: async ({ query }) => ({ status: 200, body: await deps.admin.notifications(query) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/admin/broadcasts',
+      summary: 'Every send request, newest first',
+      tag,
+      access: 'admin',
+      query: adminBroadcastsQuerySchema,
+      responses: { 200: { description: 'A page', schema: pageOf(broadcastSchema, 'BroadcastPage') } },
+      handler: async ({ query }) => ({ status: 200, body: await deps.admin.broadcasts(query) }),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/admin/broadcasts/:id/cancel',
+      summary: 'Cancel a scheduled broadcast before its time',
+      tag,
+      access: 'admin',
+      params: z.strictObject({ id: uuidSchema }),
+      responses: { 204: { description: 'Cancelled' }, 404: { description: 'Unknown' }, 409: { description: 'Not scheduled any more' } },
+      handler: async ({ params, principal }) => {
+        await deps.admin.cancelBroadcast(params.id);
+        deps.logger.info({ by: principal.userId, broadcast: params.id }, 'broadcast cancelled');
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/v1/admin/email-logs',
+      summary: 'Email delivery logs, newest first',
+      tag,
+      access: 'admin',
+      query: adminEmailLogsQuerySchema,
+      responses: { 200: { description: 'A page', schema: pageOf(emailLogSchema, 'EmailLogPage') } },
+      handler: async ({ query }) => ({ status: 200, body: await deps.admin.emailLogs(query) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/admin/stats',
+      summary: 'Counts across the system',
+      tag,
+      access: 'admin',
+      responses: { 200: { description: 'The counts', schema: statsSchema } },
+      handler: async () => {
+        const [counts, gateways, connections] = await Promise.all([deps.admin.stats(), deps.presence.gateways(), deps.presence.connections()]);
+        return { status: 200, body: { ...counts, gateways: gateways.length, connections: connections.length } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/v1/admin/connections',
+      summary: 'Open connections on live gateways, of one user or everyone',
+      tag,
+      access: 'admin',
+      query: adminConnectionsQuerySchema,
+      responses: { 200: { description: 'The connections', schema: z.object({ items: z.array(connectionSchema) }) } },
+      handler: async ({ query }) => ({ status: 200, body: { items: await deps.presence.connections(query.user_id) } }),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/admin/users/:id/disconnect',
+      summary: "Close every connection of a user (close code 4003), on whichever gateway holds it",
+      tag,
+      access: 'admin',
+      params: z.strictObject({ id: userIdSchema }),
+      responses: {
+        202: { description: 'Sent to the gateways', schema: z.object({ connections: z.number().int() }) },
+        503: { description: 'Redis is unavailable' },
+      },
+      handler: async ({ params, principal }) => {
+        const connections = await deps.presence.connections(params.id);
+        await deps.publisher.send([{ kind: 'disconnect', user_id: params.id, reason: 'disconnected by an admin' }]);
+        deps.logger.info({ by: principal.userId, user: params.id, connections: connections.length }, 'user disconnected by admin');
+        return { status: 202, body: { connections: connections.length } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import {
+  createNotificationResultSchema,
+  createNotificationSchema,
+  limits,
+  listNotificationsQuerySchema,
+  notificationPageSchema,
+  notificationSchema,
+  readAllResultSchema,
+  readAllSchema,
+  unreadCountSchema,
+  uuidSchema,
+} from '@tidings/protocol';
+import { createNotifications } from '@tidings/domain';
+import { route } from '../http/route.ts';
+import { parseOrThrow } from '../http/validate.ts';
+import type { ApiDeps } from '../deps.ts';
+
+const idParams = z.strictObject({ id: uuidSchema });
+const idempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(limits.idempotencyKeyLength)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+    .optional()
+    .meta({ description: 'Same key and same body give the same answer and no second row.' }),
+});
+const tag = 'Notifications';
+
+export function notificationRoutes(deps: ApiDeps) {
+  return [
+    route({
+      method: 'post',
+      path: '/v1/notifications',
+      summary: 'Create a notification for users, roles or everyone',
+      tag,
+      access: 'publisher',
+      body: createNotificationSchema,
+      headers: idempotencyHeader,
+      responses: {
+        201: { description: 'Created and published', schema: createNotificationResultSchema },
+        202: { description: 'Scheduled for `send_at`', schema: createNotificationResultSchema },
+        422: { description: 'The Idempotency-Key was used with another body' },
+      },
+      handler: async ({ principal, body, req }) => {
+        const idempotencyKey = parseOrThrow(idempotencyHeader, { 'idempotency-key': req.get('idempotency-key') }, 'header')['idempotency-key'];
+        const outcome = await createNotifications(deps.create, { createdBy: principal.userId, input: body, idempotencyKey });
+        deps.logger.info(
+          { by: principal.userId, type: body.type, broadcast: outcome.result.broadcast_id, recipients: outcome.result.recipient_count, replayed: outcome.replayed },
+          outcome.replayed ? 'notification create replayed' : `notification ${outcome.result.status}`,
+        );
+        return {
+          status: outcome.result.status === 'scheduled' ? 202 : 201,
+          body: outcome.result,
+          headers: outcome.replayed ? { 'Idempotent-Replayed': 'true' } : undefined,
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/v1/notifications',
+      summary: 'List my notifications, newest first',
+      tag,
+      access: 'inbox',
+      query: listNotificationsQuerySchema,
+      responses: { 200: { description: 'A page', schema: notificationPageSchema } },
+      handler: async ({ principal, query }) => ({ status: 200, body: await deps.inbox.list(principal.userId, query) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/notifications/unread-count',
+      summary: 'Count my unread notifications',
+      tag,
+      access: 'inbox',
+      responses: { 200: { description: 'The count', schema: unreadCountSchema } },
+      handler: async ({ principal }) => ({ status: 200, body: { count: await deps.inbox.unreadCount(principal.userId) } }),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/notifications/read-all',
+      summary: 'Mark all my notifications read, optionally of one type',
+      tag,
+      access: 'inbox',
+      body: readAllSchema,
+      responses: { 200: { description: 'How many changed', schema: readAllResultSchema } },
+      handler: async ({ principal, body }) => ({ status: 200, body: { updated: await deps.inbox.markAllRead(principal.userId, body.type) } }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/notifications/:id',
+      summary: 'Get one of my notifications',
+      tag,
+      access: 'inbox',
+      params: idParams,
+      responses: { 200: { description: 'The notification', schema: notificationSchema }, 404: { description: 'Not mine or not there' } },
+      handler: async ({ principal, params }) => ({ status: 200, body: await deps.inbox.get(principal.userId, params.id) }),
+    }),
+    ...(['read', 'unread'] as const).map((state) =>
+      route({
+        method: 'post',
+        path: `/v1/notifications/:id/${state}`,
+        summary: `Mark one of my notifications ${state}`,
+        tag,
+        access: 'inbox',
+        params: idParams,
+        responses: { 204: { description: 'Done (also when it already was)' }, 404: { description: 'Not mine or not there' } },
+        handler: async ({ principal, params }) => {
+          await deps.inbox.setOneRead(principal.userId, params.id, state === 'read');
+          return { status: 204 };
+        },
+      }),
+    ),
+    route({
+      method: 'delete',
+      path: '/v1/notifications/:id',
+      summary: 'Delete one of my notifications',
+      tag,
+      access: 'inbox',
+      params: idParams,
+      responses: { 204: { description: 'Deleted' }, 404: { description: 'Not mine or not there' } },
+      handler: async ({ principal, params }) => {
+        await deps.inbox.delete(principal.userId, params.id);
+        return { status: 204 };
+      },
+    }),
+  ];
+}
