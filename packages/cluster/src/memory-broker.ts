@@ -1,3 +1,4 @@
+import type { Logger } from '@tidings/server-kit';
 import type { Broker, MessageHandler, OutgoingMessage } from './broker.ts';
 
 /** In-process broker for a single node and for tests. Delivers asynchronously, like Redis. */
@@ -5,10 +6,12 @@ export class MemoryBroker implements Broker {
   private readonly handlers = new Map<string, MessageHandler>();
   private closed = false;
 
+  constructor(private readonly logger?: Logger) {}
+
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new Error('broker is closed');
     for (const { channel, payload } of messages) {
-      queueMicrotask(() => this.handlers.get(channel)?.(payload, channel));
+      queueMicrotask(() => this.deliver(channel, payload));
     }
   }
 
@@ -23,5 +26,13 @@ export class MemoryBroker implements Broker {
   async close(): Promise<void> {
     this.closed = true;
     this.handlers.clear();
+  }
+
+  private deliver(channel: string, payload: string): void {
+    try {
+      this.handlers.get(channel)?.(payload, channel);
+    } catch (error) {
+      this.logger?.error({ err: error, channel }, 'message handler failed; message dropped');
+    }
   }
 }

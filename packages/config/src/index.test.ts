@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from './index.ts';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults and freezes the result', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/tidings',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      API_PORT: 3000,
+      GATEWAY_PORT: 3001,
+      WORKER_PORT: 3003,
+      OFFLINE_QUEUE_SIZE: 100,
+      HEARTBEAT_MS: 30_000,
+      JWT_SECRET: DEV_JWT_SECRET,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reports one line per bad value, naming the variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ API_PORT: 'eighty', DATABASE_URL: 'mysql://x', HEARTBEAT_MS: '10', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    for (const name of ['API_PORT', 'DATABASE_URL', 'HEARTBEAT_MS', 'LOG_LEVEL']) {
+      expect(problems.some((line) => line.startsWith(`${name}:`)), name).toBe(true);
+    }
+  });
+
+  it('refuses to start in production with the development secret or none', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: production needs its own/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })).toThrow(ConfigError);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) }).JWT_SECRET).toBe('s'.repeat(40));
+  });
+
+  it('refuses a short secret and a secret together with a public key', () => {
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32/);
+    expect(() => loadConfig({ JWT_SECRET: 's'.repeat(40), JWT_PUBLIC_KEY: 'pem' })).toThrow(/not both/);
+  });
+
+  it('splits the CORS allowlist', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+  });
+});

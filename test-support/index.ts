@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { inject } from 'vitest';
+import { createSigner, type TokenRequest } from '@tidings/auth';
+import { loadConfig, type Config } from '@tidings/config';
+import { dropDatabase, ensureDatabase } from '@tidings/db';
+
+export const uniqueId = (label = 'u') => `${label}-${randomBytes(4).toString('hex')}`;
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export interface TestEnvironment {
+  config: Config;
+  sign: (request: TokenRequest) => string;
+  /** Drops this file's database. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A fresh database (a copy of the run's migrated template) and a Redis prefix of its own, so test
+ * files never see each other's rows, keys or pub/sub messages.
+ */
+export async function createTestEnvironment(
+  overrides: Record<string, string> = {},
+  options: { databasePort?: number } = {},
+): Promise<TestEnvironment> {
+  const template = inject('templateDatabaseUrl');
+  const name = `${inject('runId')}_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = withDatabase(template, name);
+  await ensureDatabase(databaseUrl, new URL(template).pathname.slice(1));
+  const serviceUrl = new URL(databaseUrl);
+  if (options.databasePort !== undefined) serviceUrl.port = String(options.databasePort);
+  const config = loadConfig({
+    DATABASE_URL: serviceUrl.toString(),
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_PREFIX: `${name}:`,
+    LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: '10',
+    ...overrides,
+  });
+  return { config, sign: createSigner(config), dispose: () => dropDatabase(databaseUrl) };
+}
+
+/**
+ * A TCP proxy in front of Postgres or Redis that a test can cut and restore, to see how a service
+ * behaves while its dependency is down and whether it recovers by itself.
+ */
+export class TcpProxy {
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(this.targetPort, this.targetHost);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  /** Refuses new connections and cuts the open ones, as if the server died. */
+  async cut(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    this.server = undefined;
+  }
+
+  /** Listens again on the same port. */
+  async restore(): Promise<void> {
+    await this.start();
+  }
+
+  urlFor(url: string): string {
+    const u = new URL(url);
+    u.hostname = '127.0.0.1';
+    u.port = String(this.port);
+    return u.toString();
+  }
+}
+
+/** Waits until `check` passes (no throw), polling; fails with the last error after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
