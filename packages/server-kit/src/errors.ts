@@ -1,6 +1,6 @@
 /**
- * Every error a client can see. The README's error table is generated from the same list, so a
- * code, its HTTP status and its "how to fix" hint are written once.
+ * Every error a client can see, with its HTTP status and a hint on how to fix it. The README's
+ * error table mirrors this list; a test keeps the two in step.
  */
 export const errorCodes = {
   validation_failed: { status: 400, hint: 'Fix the fields named in `details` and send again.' },
@@ -14,7 +14,7 @@ export const errorCodes = {
   unsupported_media_type: { status: 415, hint: 'Send the body as application/json.' },
   idempotency_key_reused: { status: 422, hint: 'Use a new Idempotency-Key for a different request body.' },
   rate_limited: { status: 429, hint: 'Wait for the seconds in Retry-After, then retry.' },
-  internal_error: { status: 500, hint: 'A bug: the log line with the request id says more.' },
+  internal_error: { status: 500, hint: 'A bug: the service logs the cause at level error with the method, path and user.' },
   database_unavailable: { status: 503, hint: 'Postgres is unreachable; retry shortly (the service reconnects by itself).' },
   redis_unavailable: { status: 503, hint: 'Redis is unreachable; retry shortly (the service reconnects by itself).' },
 } as const;
