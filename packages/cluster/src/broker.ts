@@ -20,6 +20,11 @@ export interface Broker {
   subscribe(channel: string, handler: MessageHandler): Promise<void>;
   /** Stops delivering a channel's messages. Unknown channels are ignored. */
   unsubscribe(channel: string): Promise<void>;
+  /**
+   * Calls `listener` each time the broker got its subscriptions back after losing its connection.
+   * Messages published in between were lost to this subscriber, so the listener resyncs.
+   */
+  onResubscribed(listener: () => void): void;
   /** Idempotent: stops deliveries and releases connections. */
   close(): Promise<void>;
 }

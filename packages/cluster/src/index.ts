@@ -2,3 +2,4 @@ export * from './broker.ts';
 export * from './memory-broker.ts';
 export * from './redis-broker.ts';
 export * from './presence.ts';
+export * from './offline-queue.ts';

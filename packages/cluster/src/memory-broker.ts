@@ -23,6 +23,9 @@ export class MemoryBroker implements Broker {
     this.handlers.delete(channel);
   }
 
+  /** An in-process broker never loses its subscriptions. */
+  onResubscribed(_listener: () => void): void {}
+
   async close(): Promise<void> {
     this.closed = true;
     this.handlers.clear();

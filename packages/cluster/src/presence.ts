@@ -89,3 +89,80 @@ function parseEntry(raw: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/**
+ * The gateway's side of presence. Guarantee: a gateway's connections are reported while its lease
+ * lives; a crashed gateway's connections disappear when the lease expires (two heartbeats), and
+ * the next live gateway's `reapDead` removes the stale entries.
+ */
+export interface PresenceWriter {
+  /** Registers the gateway and takes (or renews) its lease for `leaseMs`. */
+  renewLease(leaseMs: number): Promise<void>;
+  add(connection: ConnectionInfo): Promise<void>;
+  remove(connection: Pick<ConnectionInfo, 'connection_id' | 'user_id'>): Promise<void>;
+  /** Deletes the entries of gateways whose lease has expired. Answers how many it removed. */
+  reapDead(): Promise<number>;
+  /** On shutdown: drops the lease and every entry of this gateway. */
+  unregister(): Promise<void>;
+}
+
+export class RedisPresenceWriter implements PresenceWriter {
+  private readonly keys: ReturnType<typeof presenceKeys>;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly gatewayId: string,
+  ) {
+    this.keys = presenceKeys(prefix);
+  }
+
+  async renewLease(leaseMs: number): Promise<void> {
+    await this.redis.multi().sadd(this.keys.gateways, this.gatewayId).set(this.keys.lease(this.gatewayId), '1', 'PX', leaseMs).exec();
+  }
+
+  async add(connection: ConnectionInfo): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.keys.gatewayConnections(this.gatewayId), connection.connection_id, JSON.stringify({ user_id: connection.user_id, connected_at: connection.connected_at }))
+      .hset(this.keys.user(connection.user_id), connection.connection_id, JSON.stringify({ gateway_id: this.gatewayId, connected_at: connection.connected_at }))
+      .exec();
+  }
+
+  async remove(connection: Pick<ConnectionInfo, 'connection_id' | 'user_id'>): Promise<void> {
+    await this.redis
+      .multi()
+      .hdel(this.keys.gatewayConnections(this.gatewayId), connection.connection_id)
+      .hdel(this.keys.user(connection.user_id), connection.connection_id)
+      .exec();
+  }
+
+  async reapDead(): Promise<number> {
+    const ids = await this.redis.smembers(this.keys.gateways);
+    if (ids.length === 0) return 0;
+    const leases = await this.redis.mget(ids.map((id) => this.keys.lease(id)));
+    let removed = 0;
+    for (const [index, gatewayId] of ids.entries()) {
+      if (leases[index] !== null) continue;
+      removed += await this.dropGateway(gatewayId);
+    }
+    return removed;
+  }
+
+  async unregister(): Promise<void> {
+    await this.redis.del(this.keys.lease(this.gatewayId));
+    await this.dropGateway(this.gatewayId);
+  }
+
+  private async dropGateway(gatewayId: string): Promise<number> {
+    const entries = await this.redis.hgetall(this.keys.gatewayConnections(gatewayId));
+    const pipeline = this.redis.pipeline();
+    for (const [connectionId, raw] of Object.entries(entries)) {
+      const userId = parseEntry(raw)?.user_id;
+      if (typeof userId === 'string') pipeline.hdel(this.keys.user(userId), connectionId);
+    }
+    pipeline.del(this.keys.gatewayConnections(gatewayId)).srem(this.keys.gateways, gatewayId);
+    await pipeline.exec();
+    return Object.keys(entries).length;
+  }
+}

@@ -9,6 +9,7 @@ import type { Broker, MessageHandler, OutgoingMessage } from './broker.ts';
  */
 export class RedisBroker implements Broker {
   private readonly handlers = new Map<string, MessageHandler>();
+  private readonly resubscribedListeners: (() => void)[] = [];
   private subscriber: Redis | undefined;
   private closing: Promise<void> | undefined;
 
@@ -41,6 +42,10 @@ export class RedisBroker implements Broker {
     await this.subscriber?.unsubscribe(channel);
   }
 
+  onResubscribed(listener: () => void): void {
+    this.resubscribedListeners.push(listener);
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.handlers.clear();
@@ -60,6 +65,16 @@ export class RedisBroker implements Broker {
       } catch (error) {
         this.logger.error({ err: error, channel }, 'message handler failed; message dropped');
       }
+    });
+    // ioredis re-subscribes every channel on reconnect before it says 'ready' again.
+    let lost = false;
+    subscriber.on('close', () => {
+      lost = true;
+    });
+    subscriber.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      for (const listener of this.resubscribedListeners) listener();
     });
     this.subscriber = subscriber;
     return subscriber;

@@ -41,6 +41,16 @@ const envSchema = z
     RATE_LIMIT_USER_PER_MINUTE: positiveInt(600),
     RATE_LIMIT_SERVICE_PER_MINUTE: positiveInt(120_000),
     BROADCAST_THRESHOLD: positiveInt(100),
+    /** Names this gateway in presence; defaults to host, port and a random suffix. */
+    GATEWAY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+    /** Browser origins allowed to open a WebSocket or SSE stream; empty allows any (the token is the guard). */
+    GATEWAY_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    WS_MAX_PAYLOAD_BYTES: positiveInt(16_384),
+    WS_MAX_BUFFERED_BYTES: positiveInt(1_048_576),
+    WS_MESSAGES_PER_10S: positiveInt(100),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_SECRET !== undefined && env.JWT_PUBLIC_KEY !== undefined) {
@@ -85,5 +95,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const parsed = result.data;
   const jwtSecret = parsed.JWT_PUBLIC_KEY === undefined ? (parsed.JWT_SECRET ?? DEV_JWT_SECRET) : undefined;
-  return Object.freeze({ ...parsed, JWT_SECRET: jwtSecret, CORS_ORIGINS: Object.freeze([...parsed.CORS_ORIGINS]) as string[] });
+  return Object.freeze({
+    ...parsed,
+    JWT_SECRET: jwtSecret,
+    CORS_ORIGINS: Object.freeze([...parsed.CORS_ORIGINS]) as string[],
+    GATEWAY_ORIGINS: Object.freeze([...parsed.GATEWAY_ORIGINS]) as string[],
+  });
 }

@@ -1,4 +1,4 @@
-import type { Broker, Channels, OutgoingMessage } from '@tidings/cluster';
+import type { Broker, Channels, OfflineQueue, OutgoingMessage } from '@tidings/cluster';
 import type { Sql } from '@tidings/db';
 import type { BusEvent } from '@tidings/protocol';
 import type { Logger } from '@tidings/server-kit';
@@ -26,6 +26,7 @@ export class EventPublisher {
     private readonly channels: Channels,
     private readonly sql: Sql,
     private readonly logger: Logger,
+    private readonly offlineQueue?: OfflineQueue,
   ) {}
 
   channelFor(event: BusEvent): string {
@@ -49,15 +50,48 @@ export class EventPublisher {
     }
   }
 
-  /** Publishes notification events and marks their rows published once Redis has them. */
+  /**
+   * Publishes notification events and marks their rows published once Redis has them. Per-user
+   * notifications also go to the user's offline queue, which reconnecting clients replay from.
+   */
   async publishNotifications(events: readonly BusEvent[], rows: { ids?: readonly string[]; broadcastId?: string }): Promise<boolean> {
-    const published = await this.publish(events);
+    const [published] = await Promise.all([this.publish(events), this.enqueueOffline(events)]);
     if (published) {
       if (rows.ids) this.pendingIds.push(...rows.ids);
       if (rows.broadcastId) this.pendingBroadcasts.push(rows.broadcastId);
       this.scheduleMark();
     }
     return published;
+  }
+
+  /**
+   * Drops notifications whose state changed (read, unread, deleted) from the user's offline queue,
+   * or the whole queue, so a replay never serves a stale copy. Failures only cost a database read.
+   */
+  async forget(userId: string, seqs?: readonly number[]): Promise<void> {
+    try {
+      await this.offlineQueue?.forget(userId, seqs);
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message, user: userId }, 'could not update the offline queue');
+    }
+  }
+
+  private async enqueueOffline(events: readonly BusEvent[]): Promise<void> {
+    if (!this.offlineQueue) return;
+    const queue = this.offlineQueue;
+    try {
+      await Promise.all(
+        events.map((event) =>
+          event.kind === 'notification'
+            ? queue.append(event.user_id, [
+                { seq: event.notification.seq, frame: JSON.stringify({ type: 'notification', notification: event.notification }) },
+              ])
+            : undefined,
+        ),
+      );
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'could not write the offline queue; replays read Postgres');
+    }
   }
 
   /** Writes every pending mark now. Safe to call at any time, and on shutdown. */

@@ -67,9 +67,10 @@ export class Inbox {
       .update(n)
       .set({ isRead: read, readAt: read ? dsql`now()` : null })
       .where(and(visible(userId), inArray(n.id, [...ids]), eq(n.isRead, !read)))
-      .returning({ id: n.id });
+      .returning({ id: n.id, seq: n.seq });
     const changedIds = changed.map((row) => row.id);
     if (changedIds.length > 0) {
+      await this.publisher.forget(userId, changed.map((row) => row.seq!));
       await this.publisher.publish([
         {
           kind: 'read_state',
@@ -98,6 +99,7 @@ export class Inbox {
       .where(and(...conditions))
       .returning({ id: n.id });
     if (updated.length > 0) {
+      await this.publisher.forget(userId);
       await this.publisher.publish([
         { kind: 'all_read', user_id: userId, type_filter: type ?? null, unread_count: await this.unreadCount(userId) },
       ]);
@@ -111,8 +113,9 @@ export class Inbox {
       .update(n)
       .set({ deletedAt: dsql`now()` })
       .where(and(visible(userId), eq(n.id, id)))
-      .returning({ id: n.id });
+      .returning({ id: n.id, seq: n.seq });
     if (deleted.length === 0) throw notFound('notification');
+    await this.publisher.forget(userId, [deleted[0]!.seq!]);
     await this.publisher.publish([
       { kind: 'read_state', user_id: userId, change: 'notification_deleted', ids: [id], unread_count: await this.unreadCount(userId) },
     ]);

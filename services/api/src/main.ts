@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createVerifier } from '@tidings/auth';
-import { RedisBroker, RedisPresenceReader, channelsFor } from '@tidings/cluster';
+import { RedisBroker, RedisOfflineQueue, RedisPresenceReader, channelsFor } from '@tidings/cluster';
 import { ConfigError, loadConfig, type Config } from '@tidings/config';
 import { createDatabase, ensureDatabase, migrateDatabase } from '@tidings/db';
 import { AdminQueries, Directory, EventPublisher, Inbox } from '@tidings/domain';
@@ -21,7 +21,8 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
   const database = createDatabase(config.DATABASE_URL, { max: config.DB_POOL_SIZE, applicationName: 'tidings-api' });
   const redis = createRedis(config.REDIS_URL, logger, { name: 'api', failFast: true });
   const broker = new RedisBroker(redis, () => createRedis(config.REDIS_URL, logger, { name: 'api-sub' }), logger);
-  const publisher = new EventPublisher(broker, channelsFor(config.REDIS_PREFIX), database.sql, logger);
+  const offlineQueue = new RedisOfflineQueue(redis, config.REDIS_PREFIX, config.OFFLINE_QUEUE_SIZE);
+  const publisher = new EventPublisher(broker, channelsFor(config.REDIS_PREFIX), database.sql, logger, offlineQueue);
   const registry = createRegistry('api');
   const created = metricFactories.notificationsCreated(registry);
   const deps: ApiDeps = {

@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Principal } from '@tidings/auth';
+import { channelsFor, type Broker, type OfflineQueue, type PresenceWriter } from '@tidings/cluster';
+import type { Config } from '@tidings/config';
+import type { Database } from '@tidings/db';
+import { Inbox, type EventPublisher } from '@tidings/domain';
+import { closeCodes } from '@tidings/protocol';
+import { metricFactories, type Logger } from '@tidings/server-kit';
+import { handleClientMessage, type ClientMessageDeps } from './client-messages.ts';
+import { Connection } from './connection.ts';
+import { ExpiryWheel } from './expiry.ts';
+import { frames } from './frames.ts';
+import { Hub } from './hub.ts';
+import { Replayer } from './replay.ts';
+import { SseSink, WsSink } from './sinks.ts';
+import { authenticate, BEARER_PROTOCOL_PREFIX } from './upgrade-auth.ts';
+
+export interface GatewayDeps {
+  config: Config;
+  gatewayId: string;
+  logger: Logger;
+  database: Database;
+  redis: Redis;
+  broker: Broker;
+  publisher: EventPublisher;
+  offlineQueue: OfflineQueue;
+  presence: PresenceWriter;
+  verify: (token: string | undefined) => Principal;
+  registry: Registry;
+}
+
+export interface Gateway {
+  server: Server;
+  hub: Hub;
+  /** Stops accepting, closes every connection with 1012 (reconnect elsewhere), leaves presence. */
+  drain(): Promise<void>;
+}
+
+const CONNECTION = Symbol('connection');
+type TaggedSocket = WebSocket & { [CONNECTION]?: Connection };
+
+/**
+ * The gateway: WebSocket and SSE endpoints on one HTTP server. Authentication happens in the
+ * `upgrade` handler, so no unauthenticated socket is ever registered; a bad token still completes
+ * the handshake and is closed with 1008, because a browser cannot read an HTTP 401 there.
+ */
+export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { config, logger } = deps;
+  const metrics = {
+    connections: metricFactories.wsConnections(deps.registry),
+    sent: metricFactories.wsMessagesSent(deps.registry),
+    latency: metricFactories.deliveryLatency(deps.registry),
+    slow: metricFactories.wsSlowConsumerCloses(deps.registry),
+  };
+  const hub = new Hub(deps.broker, channelsFor(config.REDIS_PREFIX), deps.database.sql, logger, {
+    framesWritten: (count) => metrics.sent.inc(count),
+    delivered: (createdAt) => metrics.latency.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000),
+  });
+  const replayer = new Replayer(deps.database.sql, deps.offlineQueue, logger);
+  const expiry = new ExpiryWheel();
+  const messageDeps: ClientMessageDeps = {
+    inbox: new Inbox(deps.database, deps.publisher),
+    replayer,
+    verify: deps.verify,
+    logger,
+    onExpiryChanged: (connection) => expiry.add(connection),
+    messagesPer10s: config.WS_MESSAGES_PER_10S,
+  };
+  const onSlowConsumer = () => metrics.slow.inc();
+  const startedAt = Date.now();
+  let draining = false;
+
+  /** Registers an authenticated connection, then greets it and replays what it missed. */
+  async function open(connection: Connection, since: number | undefined): Promise<void> {
+    connection.beginReplay();
+    metrics.connections.inc();
+    expiry.add(connection);
+    await hub.add(connection);
+    deps.presence
+      .add({ connection_id: connection.id, user_id: connection.userId, gateway_id: deps.gatewayId, connected_at: connection.connectedAt })
+      .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence add failed'));
+    const snapshot = await replayer.snapshot(connection.userId);
+    connection.send(
+      JSON.stringify({
+        type: 'connection_established',
+        connection_id: connection.id,
+        user_id: connection.userId,
+        heartbeat_ms: config.HEARTBEAT_MS,
+        last_seq: snapshot.lastSeq,
+        unread_count: snapshot.unread,
+      }),
+    );
+    if (since === undefined) {
+      connection.lastSeq = snapshot.lastSeq;
+      connection.endReplay(snapshot.lastSeq);
+    } else {
+      connection.lastSeq = since;
+      await replayer.replay(connection, since, snapshot.lastSeq);
+    }
+    logger.info({ user: connection.userId, connection: connection.id, transport: connection.sink.kind, since }, 'client connected');
+  }
+
+  function closed(connection: Connection): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    metrics.connections.dec();
+    expiry.remove(connection);
+    hub.remove(connection);
+    deps.presence
+      .remove({ connection_id: connection.id, user_id: connection.userId })
+      .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence remove failed'));
+  }
+
+  function openFailed(connection: Connection, error: unknown): void {
+    logger.error({ err: (error as Error).message, user: connection.userId }, 'connection setup failed');
+    connection.sink.close(1011, 'internal error; reconnect');
+  }
+
+  // Shared listeners: `this` is the socket, so no closure is made per connection.
+  function onMessage(this: TaggedSocket, data: RawData, isBinary: boolean): void {
+    const connection = this[CONNECTION];
+    if (!connection) return;
+    connection.alive = true;
+    if (isBinary) {
+      connection.send(frames.error('invalid_message', 'binary frames are not accepted; send JSON text'));
+      return;
+    }
+    void handleClientMessage(messageDeps, connection, data.toString());
+  }
+  function onPong(this: TaggedSocket): void {
+    const connection = this[CONNECTION];
+    if (connection) connection.alive = true;
+  }
+  function onClose(this: TaggedSocket): void {
+    const connection = this[CONNECTION];
+    if (connection) closed(connection);
+  }
+  function onError(this: TaggedSocket, error: Error): void {
+    logger.debug({ err: error.message, user: this[CONNECTION]?.userId }, 'socket error');
+  }
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: config.WS_MAX_PAYLOAD_BYTES,
+    handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX)) ?? false,
+  });
+
+  function refuse(socket: TaggedSocket, code: number, reason: string): void {
+    socket.on('error', () => {});
+    socket.close(code, reason);
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (url.pathname !== '/v1/ws' || draining) {
+      socket.end(`HTTP/1.1 ${draining ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    const auth = authenticate(req, url, deps.verify, config.GATEWAY_ORIGINS);
+    wss.handleUpgrade(req, socket, head, (ws: TaggedSocket) => {
+      if (!auth.ok) {
+        logger.info({ reason: auth.reason }, 'websocket refused');
+        refuse(ws, closeCodes.badToken, auth.reason.slice(0, 120));
+        return;
+      }
+      const userId = auth.principal.userId;
+      if ((hub.connectionsOf(userId)?.size ?? 0) >= config.MAX_CONNECTIONS_PER_USER) {
+        logger.info({ user: userId }, 'websocket refused: too many connections');
+        refuse(ws, closeCodes.badToken, `more than ${config.MAX_CONNECTIONS_PER_USER} connections for this user`);
+        return;
+      }
+      const connection = new Connection(randomUUID(), userId, new WsSink(ws, config.WS_MAX_BUFFERED_BYTES, onSlowConsumer), new Date().toISOString());
+      connection.expiresAt = auth.principal.expiresAt;
+      ws[CONNECTION] = connection;
+      ws.on('message', onMessage);
+      ws.on('pong', onPong);
+      ws.on('close', onClose);
+      ws.on('error', onError);
+      open(connection, auth.since).catch((error: unknown) => openFailed(connection, error));
+    });
+  }
+
+  function openSse(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const auth = authenticate(req, url, deps.verify, config.GATEWAY_ORIGINS);
+    if (!auth.ok) {
+      res.writeHead(auth.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: auth.status === 401 ? 'unauthorized' : auth.status === 400 ? 'validation_failed' : 'forbidden', message: auth.reason } }));
+      return;
+    }
+    const userId = auth.principal.userId;
+    if ((hub.connectionsOf(userId)?.size ?? 0) >= config.MAX_CONNECTIONS_PER_USER) {
+      res.writeHead(429, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'rate_limited', message: 'too many connections for this user' } }));
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...(req.headers.origin ? { 'access-control-allow-origin': req.headers.origin, vary: 'Origin' } : {}),
+    });
+    res.write('retry: 2000\n\n');
+    const connection = new Connection(randomUUID(), userId, new SseSink(res, config.WS_MAX_BUFFERED_BYTES, onSlowConsumer), new Date().toISOString());
+    connection.expiresAt = auth.principal.expiresAt;
+    res.on('close', () => closed(connection));
+    open(connection, auth.since).catch((error: unknown) => openFailed(connection, error));
+  }
+
+  async function ready(): Promise<{ postgres: string; redis: string }> {
+    const check = async (run: () => Promise<unknown>) => {
+      try {
+        await Promise.race([run(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer in 1000 ms')), 1_000).unref())]);
+        return 'ok';
+      } catch (error) {
+        return `unavailable: ${(error as Error).message}`;
+      }
+    };
+    const [postgres, redis] = await Promise.all([check(() => deps.database.sql`select 1`), check(() => deps.redis.ping())]);
+    return { postgres, redis };
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === 'GET' && url.pathname === '/v1/sse') return openSse(req, res, url);
+    if (req.method === 'GET' && url.pathname === '/healthz') return json(200, { status: 'ok' });
+    if (req.method === 'GET' && url.pathname === '/readyz') {
+      void ready().then((checks) => {
+        const ok = checks.postgres === 'ok' && checks.redis === 'ok' && !draining;
+        json(ok ? 200 : 503, { status: ok ? 'ok' : draining ? 'draining' : 'unavailable', checks });
+      });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      void deps.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': deps.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/stats') {
+      const memory = process.memoryUsage();
+      return json(200, {
+        gateway_id: deps.gatewayId,
+        connections: hub.size,
+        users: hub.userCount,
+        uptime_s: Math.round((Date.now() - startedAt) / 1000),
+        rss_bytes: memory.rss,
+        heap_used_bytes: memory.heapUsed,
+        draining,
+      });
+    }
+    json(404, { error: { code: 'not_found', message: `no route for ${req.method} ${url.pathname}` } });
+  });
+  server.on('upgrade', onUpgrade);
+
+  await hub.start();
+  // After a Redis outage the messages published meanwhile were lost to us: resync every connection.
+  deps.broker.onResubscribed(() => {
+    logger.info({ connections: hub.size }, 'redis subscriptions restored; resyncing connections');
+    for (const connection of hub.all()) {
+      if (!connection.replaying) {
+        replayer.replay(connection, connection.lastSeq).catch((error: unknown) => logger.warn({ err: (error as Error).message, user: connection.userId }, 'resync failed'));
+      }
+    }
+  });
+
+  const leaseMs = config.HEARTBEAT_MS * 2;
+  await deps.presence.renewLease(leaseMs);
+  await deps.presence.reapDead().catch(() => 0);
+
+  /** One sweep for every connection: dead sockets go, live ones get pinged and a heartbeat frame. */
+  const heartbeat = setInterval(() => {
+    for (const connection of hub.all()) {
+      if (connection.sink instanceof WsSink) {
+        if (!connection.alive) {
+          connection.sink.terminate();
+          continue;
+        }
+        connection.alive = false;
+        connection.sink.socket.ping();
+      }
+      connection.send(frames.heartbeat);
+    }
+    deps.presence.renewLease(leaseMs).catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence lease renewal failed'));
+    deps.presence.reapDead().catch(() => 0);
+  }, config.HEARTBEAT_MS).unref();
+
+  const expirySweep = setInterval(() => {
+    for (const connection of expiry.takeExpired(Date.now() / 1000)) {
+      logger.info({ user: connection.userId, connection: connection.id }, 'token expired; connection closed');
+      connection.sink.close(closeCodes.tokenExpired, 'token expired');
+    }
+  }, 1_000).unref();
+
+  let draining$: Promise<void> | undefined;
+  const drain = () =>
+    (draining$ ??= (async () => {
+      draining = true;
+      clearInterval(heartbeat);
+      clearInterval(expirySweep);
+      const connections = [...hub.all()];
+      logger.info({ connections: connections.length }, 'gateway draining');
+      for (const connection of connections) connection.sink.close(closeCodes.gatewayDraining, 'gateway draining; reconnect');
+      const stragglers = setTimeout(() => {
+        for (const connection of hub.all()) connection.sink.terminate();
+        server.closeAllConnections();
+      }, 5_000).unref();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      clearTimeout(stragglers);
+      await deps.presence.unregister().catch(() => {});
+      await deps.broker.close();
+      wss.close();
+    })());
+
+  return { server, hub, drain };
+}

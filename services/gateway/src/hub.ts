@@ -1,0 +1,163 @@
+import type { Broker, Channels } from '@tidings/cluster';
+import type { Sql } from '@tidings/db';
+import type { BroadcastEvent, BusEvent, WireNotification } from '@tidings/protocol';
+import { closeCodes } from '@tidings/protocol';
+import type { Logger } from '@tidings/server-kit';
+import type { Connection } from './connection.ts';
+import { frames } from './frames.ts';
+
+export interface HubMetrics {
+  framesWritten(count: number): void;
+  delivered(createdAt: string): void;
+}
+
+/** How many local recipients one broadcast lookup asks Postgres about at a time. */
+const BROADCAST_LOOKUP_CHUNK = 5_000;
+
+/**
+ * The gateway's local connections, by user, and the routing of bus events to them. A user's
+ * channel is subscribed while the user has at least one connection here, so a gateway receives
+ * only what its own users need (plus the broadcast channel).
+ */
+export class Hub {
+  private readonly users = new Map<string, Set<Connection>>();
+  /** Subscribe/unsubscribe in flight per user, so quick reconnects do not race each other. */
+  private readonly pending = new Map<string, Promise<void>>();
+  private connectionCount = 0;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly channels: Channels,
+    private readonly sql: Sql,
+    private readonly logger: Logger,
+    private readonly metrics: HubMetrics,
+  ) {}
+
+  get size(): number {
+    return this.connectionCount;
+  }
+
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  connectionsOf(userId: string): ReadonlySet<Connection> | undefined {
+    return this.users.get(userId);
+  }
+
+  *all(): IterableIterator<Connection> {
+    for (const set of this.users.values()) yield* set;
+  }
+
+  async start(): Promise<void> {
+    await this.broker.subscribe(this.channels.broadcast, (payload) => void this.onBroadcast(payload));
+  }
+
+  /** Registers a connection; resolves once its user's channel is subscribed. */
+  async add(connection: Connection): Promise<void> {
+    let set = this.users.get(connection.userId);
+    const first = set === undefined;
+    if (!set) {
+      set = new Set();
+      this.users.set(connection.userId, set);
+    }
+    set.add(connection);
+    this.connectionCount++;
+    if (first) await this.chain(connection.userId, () => this.broker.subscribe(this.channels.user(connection.userId), this.onUserMessage));
+    else await this.pending.get(connection.userId);
+  }
+
+  remove(connection: Connection): void {
+    const set = this.users.get(connection.userId);
+    if (!set?.delete(connection)) return;
+    this.connectionCount--;
+    if (set.size > 0) return;
+    this.users.delete(connection.userId);
+    void this.chain(connection.userId, async () => {
+      if (!this.users.has(connection.userId)) await this.broker.unsubscribe(this.channels.user(connection.userId));
+    }).catch((error: unknown) => this.logger.warn({ err: (error as Error).message, user: connection.userId }, 'unsubscribe failed'));
+  }
+
+  private chain(userId: string, step: () => Promise<void>): Promise<void> {
+    const next = (this.pending.get(userId) ?? Promise.resolve()).then(step, step);
+    this.pending.set(userId, next);
+    void next.finally(() => {
+      if (this.pending.get(userId) === next) this.pending.delete(userId);
+    }).catch(() => {});
+    return next;
+  }
+
+  private readonly onUserMessage = (payload: string): void => {
+    let event: BusEvent;
+    try {
+      event = JSON.parse(payload) as BusEvent;
+    } catch {
+      this.logger.warn({ payload: payload.slice(0, 200) }, 'unparsable bus message dropped');
+      return;
+    }
+    const targets = 'user_id' in event ? this.users.get(event.user_id) : undefined;
+    if (!targets) return;
+    switch (event.kind) {
+      case 'notification':
+        this.deliverNotification(targets, event.notification);
+        break;
+      case 'read_state':
+        this.sendAll(targets, [frames.readState(event.change, event.ids), frames.unreadCount(event.unread_count)]);
+        break;
+      case 'all_read':
+        this.sendAll(targets, [frames.allRead(event.type_filter), frames.unreadCount(event.unread_count)]);
+        break;
+      case 'disconnect':
+        for (const connection of [...targets]) connection.sink.close(closeCodes.forcedDisconnect, 'disconnected by an admin');
+        this.logger.info({ user: event.user_id, connections: targets.size }, 'user disconnected by admin');
+        break;
+      default:
+        this.logger.warn({ kind: (event as { kind?: unknown }).kind }, 'unknown bus event dropped');
+    }
+  };
+
+  private deliverNotification(targets: ReadonlySet<Connection>, notification: WireNotification): void {
+    const frame = frames.notification(notification);
+    let written = 0;
+    for (const connection of targets) if (connection.deliver(notification.seq, notification.type, frame)) written++;
+    if (written > 0) {
+      this.metrics.framesWritten(written);
+      this.metrics.delivered(notification.created_at);
+    }
+  }
+
+  private sendAll(targets: ReadonlySet<Connection>, list: string[]): void {
+    for (const connection of targets) for (const frame of list) connection.send(frame);
+    this.metrics.framesWritten(targets.size * list.length);
+  }
+
+  /**
+   * A send to many users arrives once; this gateway looks up the ids and seqs of its own local
+   * recipients and writes each their frame.
+   */
+  private async onBroadcast(payload: string): Promise<void> {
+    let event: BroadcastEvent;
+    try {
+      event = JSON.parse(payload) as BroadcastEvent;
+    } catch {
+      this.logger.warn('unparsable broadcast message dropped');
+      return;
+    }
+    const local = [...this.users.keys()];
+    try {
+      for (let i = 0; i < local.length; i += BROADCAST_LOOKUP_CHUNK) {
+        const chunk = local.slice(i, i + BROADCAST_LOOKUP_CHUNK);
+        const rows = await this.sql<{ user_id: string; id: string; seq: string }[]>`
+          select user_id, id, seq from notifications
+          where broadcast_id = ${event.broadcast_id} and user_id = any(${chunk}::text[]) and seq is not null`;
+        for (const row of rows) {
+          const targets = this.users.get(row.user_id);
+          if (targets) this.deliverNotification(targets, { ...event.notification, id: row.id, seq: Number(row.seq) });
+        }
+      }
+    } catch (error) {
+      // Clients see the seq gap on their next notification or reconnect and ask for a resume.
+      this.logger.error({ err: (error as Error).message, broadcast: event.broadcast_id }, 'broadcast lookup failed');
+    }
+  }
+}
