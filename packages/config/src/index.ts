@@ -51,6 +51,8 @@ const envSchema = z
     WS_MAX_PAYLOAD_BYTES: positiveInt(16_384),
     WS_MAX_BUFFERED_BYTES: positiveInt(1_048_576),
     WS_MESSAGES_PER_10S: positiveInt(100),
+    /** Unpublished notifications older than this are republished by the outbox relay. */
+    OUTBOX_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_SECRET !== undefined && env.JWT_PUBLIC_KEY !== undefined) {

@@ -1,6 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Sql } from '@tidings/db';
-import { typeDefaults, type BusEvent, type CreateNotificationInput, type CreateNotificationResult, type Target } from '@tidings/protocol';
+import {
+  typeDefaults,
+  type BusEvent,
+  type CreateNotificationInput,
+  type CreateNotificationResult,
+  type Target,
+  type WireNotification,
+} from '@tidings/protocol';
 import { AppError } from '@tidings/server-kit';
 import type { EventPublisher } from './event-publisher.ts';
 import { resolveChannels, type TypeSettings } from './preferences.ts';
@@ -27,12 +34,44 @@ export interface CreateDeps {
   /** More recipients than this go out as one broadcast event instead of one event per user. */
   broadcastThreshold: number;
   onCreated?: (type: string, count: number) => void;
+  /**
+   * Told after a scheduled send commits, to arrange its release at `sendAt`. A failure is logged by
+   * the caller: the worker's periodic sweep releases overdue sends anyway.
+   */
+  onScheduled?: (broadcastId: string, sendAt: Date) => Promise<void>;
 }
 
-interface CreatedRow {
+export interface CreatedRow {
   id: string;
   user_id: string;
   seq: string | null;
+}
+
+export type NotificationTemplate = Omit<WireNotification, 'id' | 'seq'>;
+
+/**
+ * Publishes freshly sequenced rows of one send: one event per user up to the threshold, else one
+ * broadcast event that each gateway resolves against its own users.
+ */
+export async function publishCreated(
+  deps: Pick<CreateDeps, 'publisher' | 'broadcastThreshold' | 'onCreated'>,
+  rows: readonly CreatedRow[],
+  template: NotificationTemplate,
+  broadcastId: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  deps.onCreated?.(template.type, rows.length);
+  if (rows.length > deps.broadcastThreshold) {
+    const event: BusEvent = { kind: 'broadcast', broadcast_id: broadcastId, recipient_count: rows.length, notification: template };
+    await deps.publisher.publishNotifications([event], { broadcastId });
+    return;
+  }
+  const events: BusEvent[] = rows.map((row) => ({
+    kind: 'notification',
+    user_id: row.user_id,
+    notification: { id: row.id, seq: Number(row.seq), ...template },
+  }));
+  await deps.publisher.publishNotifications(events, { ids: rows.map((row) => row.id) });
 }
 
 /**
@@ -229,8 +268,9 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
       return id === undefined ? [] : [id];
     });
   }
-  if (!scheduled && created.length > 0) {
-    deps.onCreated?.(input.type, created.length);
+  if (scheduled) {
+    await deps.onScheduled?.(broadcastId, sendAt!);
+  } else {
     const template = {
       type: input.type,
       title: input.title,
@@ -242,17 +282,7 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
       created_at: createdAt,
       is_read: false,
     };
-    if (created.length > deps.broadcastThreshold) {
-      const event: BusEvent = { kind: 'broadcast', broadcast_id: broadcastId, recipient_count: created.length, notification: template };
-      await deps.publisher.publishNotifications([event], { broadcastId });
-    } else {
-      const events: BusEvent[] = created.map((row) => ({
-        kind: 'notification',
-        user_id: row.user_id,
-        notification: { id: row.id, seq: Number(row.seq), ...template },
-      }));
-      await deps.publisher.publishNotifications(events, { ids: created.map((row) => row.id) });
-    }
+    await publishCreated(deps, created, template, broadcastId);
   }
   return { result, replayed: false };
 }

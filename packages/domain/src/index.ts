@@ -7,3 +7,5 @@ export * from './inbox.ts';
 export * from './preferences.ts';
 export * from './rows.ts';
 export * from './retry.ts';
+export * from './scheduled.ts';
+export * from './outbox-relay.ts';

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from '@tidings/config';
 import { createDatabase, ensureDatabase, migrateDatabase } from '@tidings/db';
 import { AdminQueries, Directory, EventPublisher, Inbox } from '@tidings/domain';
 import { createLogger, createRedis, createRegistry, metricFactories, type Logger } from '@tidings/server-kit';
+import { enqueueRelease, scheduledQueue } from '@tidings/jobs';
 import { createApp } from './app.ts';
 import type { ApiDeps } from './deps.ts';
 
@@ -23,6 +24,8 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
   const broker = new RedisBroker(redis, () => createRedis(config.REDIS_URL, logger, { name: 'api-sub' }), logger);
   const offlineQueue = new RedisOfflineQueue(redis, config.REDIS_PREFIX, config.OFFLINE_QUEUE_SIZE);
   const publisher = new EventPublisher(broker, channelsFor(config.REDIS_PREFIX), database.sql, logger, offlineQueue);
+  const releases = scheduledQueue(redis, config.REDIS_PREFIX);
+  releases.on('error', (error) => logger.warn({ err: error.message }, 'scheduled queue error'));
   const registry = createRegistry('api');
   const created = metricFactories.notificationsCreated(registry);
   const deps: ApiDeps = {
@@ -41,6 +44,10 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
       publisher,
       broadcastThreshold: config.BROADCAST_THRESHOLD,
       onCreated: (type, count) => created.inc({ type }, count),
+      onScheduled: (broadcastId, sendAt) =>
+        enqueueRelease(releases, broadcastId, sendAt).catch((error: unknown) =>
+          logger.warn({ err: (error as Error).message, broadcast: broadcastId }, 'could not enqueue the release; the worker sweep will release it'),
+        ),
     },
     registry,
   };
@@ -56,6 +63,7 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
         server.closeIdleConnections();
       });
       await publisher.flush();
+      await releases.close();
       await broker.close();
       redis.disconnect();
       await database.close();
