@@ -37,6 +37,8 @@ export class Connection {
   messageCount = 0;
   windowStartedAt = 0;
   closed = false;
+  /** The replay running or queued on this connection, if any. */
+  replayQueue: Promise<number> | undefined;
 
   constructor(
     readonly id: string,

@@ -81,6 +81,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     metrics.connections.inc();
     expiry.add(connection);
     await hub.add(connection);
+    if (connection.closed) return;
     deps.presence
       .add({ connection_id: connection.id, user_id: connection.userId, gateway_id: deps.gatewayId, connected_at: connection.connectedAt })
       .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence add failed'));

@@ -50,8 +50,24 @@ export class Replayer {
     return Number(row?.last_seq ?? 0);
   }
 
-  /** Runs a replay on `connection`; answers how many notifications it wrote. */
-  async replay(connection: Connection, since: number, knownLastSeq?: number): Promise<number> {
+  /**
+   * Runs a replay on `connection`; answers how many notifications it wrote. Replays of one
+   * connection run one after another, so their frames never interleave.
+   */
+  replay(connection: Connection, since: number, knownLastSeq?: number): Promise<number> {
+    connection.beginReplay();
+    const run = (connection.replayQueue ?? Promise.resolve(0)).then(
+      () => this.run(connection, since, knownLastSeq),
+      () => this.run(connection, since, knownLastSeq),
+    );
+    connection.replayQueue = run;
+    void run.finally(() => {
+      if (connection.replayQueue === run) connection.replayQueue = undefined;
+    }).catch(() => {});
+    return run;
+  }
+
+  private async run(connection: Connection, since: number, knownLastSeq?: number): Promise<number> {
     connection.beginReplay();
     let covered = since;
     let count = 0;
