@@ -108,3 +108,49 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_
     }
   }
 }
+
+/**
+ * A TCP front for several servers, like a load balancer: each new connection goes to the first
+ * backend that accepts it, so when one dies, reconnecting clients land on the next.
+ */
+export class TcpFailover {
+  private server: net.Server | undefined;
+  port = 0;
+
+  constructor(private readonly backends: readonly { host: string; port: number }[]) {}
+
+  async start(): Promise<void> {
+    this.server = net.createServer((client) => {
+      client.pause();
+      const tryBackend = (index: number) => {
+        const backend = this.backends[index];
+        if (!backend) {
+          client.destroy();
+          return;
+        }
+        const upstream = net.connect(backend.port, backend.host);
+        // Only errors before 'connect' reach this listener: it is replaced once connected.
+        upstream.once('error', () => {
+          upstream.destroy();
+          tryBackend(index + 1);
+        });
+        upstream.once('connect', () => {
+          upstream.removeAllListeners('error');
+          upstream.on('error', () => client.destroy());
+          client.on('error', () => upstream.destroy());
+          client.on('close', () => upstream.destroy());
+          upstream.on('close', () => client.destroy());
+          client.pipe(upstream).pipe(client);
+          client.resume();
+        });
+      };
+      tryBackend(0);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
