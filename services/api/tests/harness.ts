@@ -21,7 +21,7 @@ export interface ApiResponse {
 /** Starts the API on port 0 against a fresh database and Redis prefix. */
 export async function startHarness(overrides: Record<string, string> = {}, options: { databasePort?: number } = {}): Promise<ApiHarness> {
   const env = await createTestEnvironment(overrides, options);
-  const api = await startApi(env.config, createLogger('api', 'silent'), 0);
+  const api = await startApi(env.config, createLogger('api', process.env.TEST_LOG_LEVEL ?? 'silent'), 0);
   const service = env.sign({ sub: 'billing-service', scope: 'notifications:publish' });
   const admin = env.sign({ sub: 'root', roles: ['admin'] });
   return {

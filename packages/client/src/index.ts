@@ -1,0 +1,11 @@
+export { TidingsClient } from './client.ts';
+export type { TidingsClientOptions } from './options.ts';
+export type { ConnectionState, StateChange, TidingsEvents } from './events.ts';
+export { TidingsApiError, TidingsError, clientErrorCodes, type ClientErrorCode } from './errors.ts';
+export type { InboxApi, ListNotificationsOptions, NotificationPage, PreferencesApi } from './inbox.ts';
+export type { BackoffOptions } from './backoff.ts';
+export { fullJitterDelay } from './backoff.ts';
+export { closePolicy, closeActionFor, type CloseAction } from './close-policy.ts';
+export { jwtExpiry, type TokenProvider } from './token.ts';
+export type { EventSourceConstructor, EventSourceLike, TransportKind, WebSocketConstructor, WebSocketLike } from './transport.ts';
+export type { Notification, Preferences, PreferencesUpdate, WireNotification } from '@tidings/protocol';

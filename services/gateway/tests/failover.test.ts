@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { TidingsClient } from '@tidings/client';
+import { eventually, TcpFailover, uniqueId } from '@tidings/test-support';
+import { startHarness, type ApiHarness } from '../../api/tests/harness.ts';
+
+const entry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+/** A gateway in its own process, so the test can kill it with SIGKILL. */
+async function spawnGateway(h: ApiHarness, id: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: {
+      ...process.env,
+      DATABASE_URL: h.config.DATABASE_URL,
+      REDIS_URL: h.config.REDIS_URL,
+      REDIS_PREFIX: h.config.REDIS_PREFIX,
+      GATEWAY_PORT: '0',
+      GATEWAY_ID: id,
+      LOG_LEVEL: 'info',
+      HEARTBEAT_MS: '5000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${id} did not start`)), 20_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === 'gateway listening' && entry.url) {
+        clearTimeout(timer);
+        resolve(Number(new URL(entry.url).port));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${id} exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+let h: ApiHarness;
+const children: ChildProcess[] = [];
+beforeAll(async () => {
+  h = await startHarness({ RATE_LIMIT_SERVICE_PER_MINUTE: '1000000' });
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await h?.close();
+});
+
+describe('a gateway killed with SIGKILL under load', () => {
+  it('loses nothing: SDK clients move to the other gateway and see every notification exactly once, in order', async () => {
+    const [a, b] = [await spawnGateway(h, 'gw-a'), await spawnGateway(h, 'gw-b')];
+    children.push(a.child, b.child);
+    const front = new TcpFailover([
+      { host: '127.0.0.1', port: a.port },
+      { host: '127.0.0.1', port: b.port },
+    ]);
+    await front.start();
+
+    const users = Array.from({ length: 10 }, () => uniqueId('failover'));
+    const seen = new Map<string, number[]>(users.map((user) => [user, []]));
+    const clients = users.map((user) => {
+      const client = new TidingsClient({
+        url: `http://127.0.0.1:${front.port}`,
+        apiUrl: h.api.url,
+        getToken: () => h.userToken(user),
+        WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+        transport: 'ws',
+        backoff: { baseMs: 50, capMs: 500 },
+      });
+      client.on('notification', (notification) => seen.get(user)!.push(notification.seq));
+      client.connect();
+      return client;
+    });
+    await eventually(async () => expect((await h.request('GET', '/v1/admin/connections', { token: h.admin })).body.items).toHaveLength(users.length));
+
+    // About 1,000 notifications a second for three seconds, the gateway killed after one.
+    const sent = new Map<string, number>(users.map((user) => [user, 0]));
+    const started = Date.now();
+    let killed = false;
+    const inFlight: Promise<unknown>[] = [];
+    while (Date.now() - started < 3_000) {
+      if (!killed && Date.now() - started > 1_000) {
+        a.child.kill('SIGKILL');
+        killed = true;
+      }
+      for (let i = 0; i < 10; i++) {
+        const user = users[(i + inFlight.length) % users.length]!;
+        inFlight.push(
+          h.request('POST', '/v1/notifications', { token: h.service, body: { to: { user_ids: [user] }, type: 'load', title: 'x' } }).then((response) => {
+            expect(response.status).toBe(201);
+            sent.set(user, sent.get(user)! + 1);
+          }),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await Promise.all(inFlight);
+    const total = [...sent.values()].reduce((sum, n) => sum + n, 0);
+    expect(total).toBeGreaterThan(1_000);
+
+    const deadline = Date.now() + 20_000;
+    while ([...seen].some(([user, seqs]) => seqs.length < sent.get(user)!) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const user of users) {
+      expect(seen.get(user), user).toEqual(Array.from({ length: sent.get(user)! }, (_, i) => i + 1));
+    }
+    // gw-a's entries linger until its lease expires; every client is now also on gw-b.
+    const listed = await h.request('GET', '/v1/admin/connections', { token: h.admin });
+    expect(listed.body.items.filter((c: { gateway_id: string }) => c.gateway_id === 'gw-b')).toHaveLength(users.length);
+    await Promise.all(clients.map((client) => client.close()));
+    await front.stop();
+  }, 60_000);
+});
