@@ -30,3 +30,9 @@ export function createRedis(url: string, logger: Logger, options: RedisOptions):
   });
   return client;
 }
+
+/** Resolves once the client is connected (at once if it already is); it keeps reconnecting meanwhile. */
+export async function redisReady(client: Redis): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve) => client.once('ready', () => resolve()));
+}

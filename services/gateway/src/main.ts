@@ -7,7 +7,7 @@ import { RedisBroker, RedisOfflineQueue, RedisPresenceWriter, channelsFor } from
 import { ConfigError, loadConfig, type Config } from '@tidings/config';
 import { createDatabase, ensureDatabase, migrateDatabase } from '@tidings/db';
 import { EventPublisher } from '@tidings/domain';
-import { createLogger, createRedis, createRegistry, type Logger } from '@tidings/server-kit';
+import { createLogger, createRedis, createRegistry, redisReady, type Logger } from '@tidings/server-kit';
 import { createGateway, type Gateway } from './gateway.ts';
 
 export interface RunningGateway {
@@ -31,6 +31,8 @@ export async function startGateway(
   const database = createDatabase(config.DATABASE_URL, { max: config.DB_POOL_SIZE, applicationName: 'tidings-gateway' });
   const redis = createRedis(config.REDIS_URL, log, { name: 'gateway', failFast: true });
   const subscriber = createRedis(config.REDIS_URL, log, { name: 'gateway-sub' });
+  // Presence and the broadcast subscription are set up at start: wait for Redis rather than fail.
+  await redisReady(redis);
   const broker = new RedisBroker(redis, () => subscriber, log);
   const offlineQueue = new RedisOfflineQueue(redis, config.REDIS_PREFIX, config.OFFLINE_QUEUE_SIZE);
   const publisher = new EventPublisher(broker, channelsFor(config.REDIS_PREFIX), database.sql, log, offlineQueue);
