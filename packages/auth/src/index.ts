@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import type { Config } from '@tidings/config';
@@ -43,7 +43,8 @@ type Algorithm = 'HS256' | 'RS256' | 'ES256';
 
 interface KeyMaterial {
   algorithm: Algorithm;
-  verifyKey: string;
+  /** A KeyObject made once: given a string, jsonwebtoken would build one on every verify. */
+  verifyKey: KeyObject;
 }
 
 function keyMaterial(config: Pick<Config, 'JWT_SECRET' | 'JWT_PUBLIC_KEY'>): KeyMaterial {
@@ -51,10 +52,10 @@ function keyMaterial(config: Pick<Config, 'JWT_SECRET' | 'JWT_PUBLIC_KEY'>): Key
     const key = createPublicKey(config.JWT_PUBLIC_KEY);
     const algorithm = key.asymmetricKeyType === 'rsa' ? 'RS256' : key.asymmetricKeyType === 'ec' ? 'ES256' : undefined;
     if (algorithm === undefined) throw new Error(`JWT_PUBLIC_KEY: unsupported key type ${key.asymmetricKeyType}; use RSA (RS256) or P-256 (ES256)`);
-    return { algorithm, verifyKey: config.JWT_PUBLIC_KEY };
+    return { algorithm, verifyKey: key };
   }
   if (config.JWT_SECRET === undefined) throw new Error('JWT_SECRET or JWT_PUBLIC_KEY must be set');
-  return { algorithm: 'HS256', verifyKey: config.JWT_SECRET };
+  return { algorithm: 'HS256', verifyKey: createSecretKey(Buffer.from(config.JWT_SECRET)) };
 }
 
 export type AuthConfig = Pick<Config, 'JWT_SECRET' | 'JWT_PUBLIC_KEY' | 'JWT_PRIVATE_KEY' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>;

@@ -117,11 +117,15 @@ async function recipientsOf(sql: Sql, target: Target): Promise<RecipientRow[]> {
   const columns = sql`r.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.types::text as types`;
   if (target.user_ids) {
     const ids = dedupe(target.user_ids);
-    await sql`insert into recipients (id) select unnest(${ids}::text[]) on conflict do nothing`;
+    // One round trip: ids without a recipient are inserted by the CTE (invisible to this statement's
+    // join, which is why they come back with empty columns: a new recipient has no email and no
+    // preferences yet).
     return sql<RecipientRow[]>`
-      select ${columns} from unnest(${ids}::text[]) with ordinality as u(id, ord)
-      join recipients r on r.id = u.id
-      left join notification_preferences p on p.user_id = r.id
+      with created as (insert into recipients (id) select unnest(${ids}::text[]) on conflict do nothing)
+      select u.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.types::text as types
+      from unnest(${ids}::text[]) with ordinality as u(id, ord)
+      left join recipients r on r.id = u.id
+      left join notification_preferences p on p.user_id = u.id
       order by u.ord`;
   }
   const where = target.roles ? sql`where r.roles && ${target.roles}::text[]` : sql``;
@@ -204,9 +208,9 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
     if (earlier) return earlier;
   }
 
-  const type = await typeSettings(sql, input.type);
+  const [type, rows] = await Promise.all([typeSettings(sql, input.type), recipientsOf(sql, input.to)]);
   const critical = type.critical || input.priority === 'critical';
-  const recipients = applyPreferences(await recipientsOf(sql, input.to), type, critical);
+  const recipients = applyPreferences(rows, type, critical);
   const userIds = recipients.map((r) => r.userId);
   const sendAt = input.send_at === null ? null : new Date(input.send_at);
   const scheduled = sendAt !== null && sendAt.getTime() > Date.now();
@@ -215,36 +219,43 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
   const sendAtText = sendAt?.toISOString() ?? null;
   const payload = { data: input.data, icon: input.icon, action_url: input.action_url, priority: input.priority };
 
-  const created = await withRetry(() =>
-    sql.begin(async (tx): Promise<CreatedRow[] | undefined> => {
-      const inserted = await tx`
-        insert into broadcasts (id, created_by, target, type, title, body, payload, recipient_count, send_at, status, idempotency_key, request_hash, created_at)
-        values (${broadcastId}, ${createdBy}, ${json(input.to)}::jsonb, ${input.type}, ${input.title}, ${input.body}, ${json(payload)}::jsonb,
-                ${userIds.length}, ${sendAtText}::timestamptz, ${scheduled ? 'scheduled' : 'sent'}, ${idempotencyKey ?? null}, ${hash}, ${createdAt}::timestamptz)
-        on conflict (idempotency_key) where idempotency_key is not null do nothing
-        returning id`;
-      if (inserted.length === 0) return undefined; // a concurrent request with the same key committed first
-      if (userIds.length === 0) return [];
-      const common = tx`${input.type}, ${input.title}, ${input.body}, ${json(input.data)}::jsonb, ${input.icon}, ${input.action_url},
-        ${input.priority}, ${broadcastId}, ${idempotencyKey ?? null}, ${createdAt}::timestamptz`;
-      if (scheduled) {
-        return tx<CreatedRow[]>`
-          insert into notifications (user_id, seq, send_at, type, title, body, data, icon, action_url, priority, broadcast_id, idempotency_key, created_at)
-          select u.id, null, ${sendAtText}::timestamptz, ${common} from unnest(${userIds}::text[]) as u(id)
-          returning id, user_id, seq`;
-      }
-      return tx<CreatedRow[]>`
-        with locked as materialized (
-          select id from recipients where id = any(${userIds}::text[]) order by id for update
-        ), bumped as (
-          update recipients r set last_seq = r.last_seq + 1, updated_at = now() from locked where r.id = locked.id
-          returning r.id, r.last_seq
-        )
-        insert into notifications (user_id, seq, type, title, body, data, icon, action_url, priority, broadcast_id, idempotency_key, created_at)
-        select bumped.id, bumped.last_seq, ${common} from bumped
-        returning id, user_id, seq`;
-    }),
-  );
+  // One statement, so one round trip and its own transaction: the send's row, then the rows of its
+  // recipients. A concurrent request with the same Idempotency-Key makes the first insert do nothing
+  // (after waiting for that request's commit), and then nothing else is written either.
+  const broadcastRow = sql`
+    insert into broadcasts (id, created_by, target, type, title, body, payload, recipient_count, send_at, status, idempotency_key, request_hash, created_at)
+    values (${broadcastId}, ${createdBy}, ${json(input.to)}::jsonb, ${input.type}, ${input.title}, ${input.body}, ${json(payload)}::jsonb,
+            ${userIds.length}, ${sendAtText}::timestamptz, ${scheduled ? 'scheduled' : 'sent'}, ${idempotencyKey ?? null}, ${hash}, ${createdAt}::timestamptz)
+    on conflict (idempotency_key) where idempotency_key is not null do nothing
+    returning id`;
+  const common = sql`${input.type}, ${input.title}, ${input.body}, ${json(input.data)}::jsonb, ${input.icon}, ${input.action_url},
+    ${input.priority}, b.id, ${idempotencyKey ?? null}, ${createdAt}::timestamptz`;
+  const created = await withRetry(async (): Promise<CreatedRow[] | undefined> => {
+    const rows = scheduled
+      ? await sql<(CreatedRow & { broadcast: string | null })[]>`
+          with b as (${broadcastRow}),
+          n as (
+            insert into notifications (user_id, seq, send_at, type, title, body, data, icon, action_url, priority, broadcast_id, idempotency_key, created_at)
+            select u.id, null, ${sendAtText}::timestamptz, ${common} from unnest(${userIds}::text[]) as u(id), b
+            returning id, user_id, seq
+          )
+          select (select id from b) as broadcast, n.id, n.user_id, n.seq from (select 1) as one left join n on true`
+      : await sql<(CreatedRow & { broadcast: string | null })[]>`
+          with b as (${broadcastRow}),
+          locked as materialized (
+            select r.id from recipients r where r.id = any(${userIds}::text[]) and exists (select 1 from b) order by r.id for update
+          ), bumped as (
+            update recipients r set last_seq = r.last_seq + 1, updated_at = now() from locked where r.id = locked.id
+            returning r.id, r.last_seq
+          ), n as (
+            insert into notifications (user_id, seq, type, title, body, data, icon, action_url, priority, broadcast_id, idempotency_key, created_at)
+            select bumped.id, bumped.last_seq, ${common} from bumped, b
+            returning id, user_id, seq
+          )
+          select (select id from b) as broadcast, n.id, n.user_id, n.seq from (select 1) as one left join n on true`;
+    if (rows[0]?.broadcast === null) return undefined;
+    return rows.filter((row) => row.id !== null).map(({ id, user_id, seq }) => ({ id, user_id, seq }));
+  });
 
   if (created === undefined) {
     const earlier = await replay(sql, idempotencyKey!, hash);
