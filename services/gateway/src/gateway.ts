@@ -18,6 +18,7 @@ import { frames } from './frames.ts';
 import { Hub } from './hub.ts';
 import { Replayer } from './replay.ts';
 import { SseSink, WsSink } from './sinks.ts';
+import { inSlices } from './sweep.ts';
 import { authenticate, BEARER_PROTOCOL_PREFIX } from './upgrade-auth.ts';
 
 export interface GatewayDeps {
@@ -281,19 +282,30 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   await deps.presence.renewLease(leaseMs);
   await deps.presence.reapDead().catch(() => 0);
 
-  /** One sweep for every connection: dead sockets go, live ones get pinged and a heartbeat frame. */
+  /**
+   * One sweep for every connection, in slices: a WebSocket that did not answer the previous ping
+   * is terminated, the others are pinged (a protocol ping: clients see nothing, browsers answer by
+   * themselves); SSE streams, which cannot be pinged, get a `heartbeat` frame.
+   */
+  let sweeping = false;
   const heartbeat = setInterval(() => {
-    for (const connection of hub.all()) {
+    if (sweeping) return;
+    sweeping = true;
+    void inSlices([...hub.all()], (connection) => {
+      if (connection.closed) return;
       if (connection.sink instanceof WsSink) {
         if (!connection.alive) {
           connection.sink.terminate();
-          continue;
+          return;
         }
         connection.alive = false;
         connection.sink.socket.ping();
+      } else {
+        connection.send(frames.heartbeat);
       }
-      connection.send(frames.heartbeat);
-    }
+    }).finally(() => {
+      sweeping = false;
+    });
     deps.presence.renewLease(leaseMs).catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence lease renewal failed'));
     deps.presence.reapDead().catch(() => 0);
   }, config.HEARTBEAT_MS).unref();

@@ -5,6 +5,7 @@ import { closeCodes } from '@tidings/protocol';
 import type { Logger } from '@tidings/server-kit';
 import type { Connection } from './connection.ts';
 import { frames } from './frames.ts';
+import { inSlices } from './sweep.ts';
 
 export interface HubMetrics {
   framesWritten(count: number): void;
@@ -117,13 +118,19 @@ export class Hub {
   };
 
   private deliverNotification(targets: ReadonlySet<Connection>, notification: WireNotification): void {
-    const frame = frames.notification(notification);
-    let written = 0;
-    for (const connection of targets) if (connection.deliver(notification.seq, notification.type, frame)) written++;
+    const written = this.writeNotification(targets, notification);
     if (written > 0) {
       this.metrics.framesWritten(written);
       this.metrics.delivered(notification.created_at);
     }
+  }
+
+  /** Serialises the frame once and writes it to each of the user's connections. */
+  private writeNotification(targets: ReadonlySet<Connection>, notification: WireNotification): number {
+    const frame = frames.notification(notification);
+    let written = 0;
+    for (const connection of targets) if (connection.deliver(notification.seq, notification.type, frame)) written++;
+    return written;
   }
 
   private sendAll(targets: ReadonlySet<Connection>, list: string[]): void {
@@ -144,16 +151,22 @@ export class Hub {
       return;
     }
     const local = [...this.users.keys()];
+    let written = 0;
     try {
       for (let i = 0; i < local.length; i += BROADCAST_LOOKUP_CHUNK) {
         const chunk = local.slice(i, i + BROADCAST_LOOKUP_CHUNK);
         const rows = await this.sql<{ user_id: string; id: string; seq: string }[]>`
           select user_id, id, seq from notifications
           where broadcast_id = ${event.broadcast_id} and user_id = any(${chunk}::text[]) and seq is not null`;
-        for (const row of rows) {
+        // Written in slices, so live frames of other users are not held up behind a big send.
+        await inSlices(rows, (row) => {
           const targets = this.users.get(row.user_id);
-          if (targets) this.deliverNotification(targets, { ...event.notification, id: row.id, seq: Number(row.seq) });
-        }
+          if (targets) written += this.writeNotification(targets, { ...event.notification, id: row.id, seq: Number(row.seq) });
+        });
+      }
+      if (written > 0) {
+        this.metrics.framesWritten(written);
+        this.metrics.delivered(event.notification.created_at);
       }
     } catch (error) {
       // Clients see the seq gap on their next notification or reconnect and ask for a resume.
