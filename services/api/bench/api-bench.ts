@@ -1,0 +1,131 @@
+/**
+ * API benchmark: prints figures for single-recipient creates, inbox listing over 1M rows and a
+ * 100,000-recipient broadcast, against the API running as a child process. See README.md.
+ *
+ *   pnpm bench:api [--keep] [--profile] [--only=list,create,broadcast] [--seconds=15] [--warmup=3]
+ *                 [--connections=50] [--list-rate=200]
+ */
+import os from 'node:os';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { createSigner, PUBLISH_SCOPE } from '@tidings/auth';
+import { loadConfig } from '@tidings/config';
+import { dropDatabase } from '@tidings/db';
+import { disturbedRuns } from './cpu.ts';
+import { fmtInt } from './load.ts';
+import { SERVICE, broadcastScenario, createScenario, listScenario, type Context, type Row } from './scenarios.ts';
+import {
+  REDIS_PREFIX,
+  ROWS_PER_USER,
+  USERS,
+  benchDatabaseUrl,
+  benchDir,
+  clearRedisPrefix,
+  lockBenchRun,
+  recreateDatabase,
+  seedInbox,
+  startApiChild,
+  timed,
+  userId,
+  type ApiChild,
+} from './setup.ts';
+
+const SCENARIOS = ['create', 'list', 'broadcast'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+function parseArgs(argv: readonly string[]) {
+  const value = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const positive = (name: string, fallback: number) => {
+    const raw = value(name);
+    const parsed = raw === undefined ? fallback : Number(raw);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name} needs a positive number`);
+    return parsed;
+  };
+  const only = (value('only') ?? SCENARIOS.join(',')).split(',').filter(Boolean);
+  const unknown = only.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+  return {
+    keep: argv.includes('--keep'),
+    profile: argv.includes('--profile'),
+    only: new Set(only as Scenario[]),
+    seconds: positive('seconds', 15),
+    warmup: positive('warmup', 3),
+    connections: positive('connections', 50),
+    listRate: positive('list-rate', 200),
+  };
+}
+
+function table(rows: Row[]): string {
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]! + 3)).join('').trimEnd()).join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const runStarted = performance.now();
+  const config = loadConfig();
+  const databaseUrl = benchDatabaseUrl();
+  const sign = createSigner(config);
+  const cpus = os.cpus();
+  const machine = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}, node ${process.version}`;
+  console.log(`Tidings API benchmark — ${machine}`);
+  console.log(
+    `options: ${JSON.stringify({ ...options, only: [...options.only] })}; database ${databaseUrl.replace(/\/\/[^@]*@/, '//…@')}; redis prefix ${REDIS_PREFIX}\n`,
+  );
+
+  const unlock = await lockBenchRun(databaseUrl);
+  const redis = new Redis(config.REDIS_URL);
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  let api: ApiChild | undefined;
+  try {
+    console.log('setup');
+    await timed('recreate and migrate tidings_bench', () => recreateDatabase(databaseUrl));
+    await clearRedisPrefix(redis);
+    const [pg] = await sql<{ version: string; sync: string; buffers: string }[]>`
+      select current_setting('server_version') as version, current_setting('synchronous_commit') as sync, current_setting('shared_buffers') as buffers`;
+    await timed(`seed ${fmtInt(USERS * ROWS_PER_USER)} notifications for ${fmtInt(USERS)} users + vacuum analyze`, () => seedInbox(sql));
+    api = await timed('start the API child and wait for /readyz', () => startApiChild(databaseUrl, { cpuProfile: options.profile }));
+    console.log(`  API pid ${api.pid} at ${api.url}`);
+
+    const ctx: Context = {
+      api,
+      sql,
+      redisUrl: config.REDIS_URL,
+      serviceToken: sign({ sub: SERVICE, scope: PUBLISH_SCOPE, expiresIn: 4 * 3_600 }),
+      userTokens: Array.from({ length: USERS }, (_, i) => sign({ sub: userId(i + 1), expiresIn: 4 * 3_600 })),
+      connections: options.connections,
+      seconds: options.seconds,
+      warmup: options.warmup,
+      listRate: options.listRate,
+    };
+    // List first, so it reads exactly the seeded data; creates then append to the same 10,000 inboxes.
+    const rows: Partial<Record<Scenario, Row[]>> = {};
+    if (options.only.has('list')) rows.list = await listScenario(ctx);
+    if (options.only.has('create')) rows.create = await createScenario(ctx);
+    if (options.only.has('broadcast')) rows.broadcast = await broadcastScenario(ctx);
+
+    console.log(`\nsummary (${options.connections} connections, ${options.seconds} s per run after ${options.warmup} s warm-up)\n`);
+    console.log(table([['figure', 'result', 'goal'], ...SCENARIOS.flatMap((name) => rows[name] ?? [])]));
+    if (disturbedRuns.length > 0) console.log(`\nWARNING: other processes competed for the CPU during: ${disturbedRuns.join(', ')}`);
+    console.log(`\nmachine: ${machine}`);
+    console.log(`postgres ${pg?.version}, synchronous_commit=${pg?.sync}, shared_buffers=${pg?.buffers}; API DB pool ${config.DB_POOL_SIZE}`);
+  } finally {
+    await api?.stop();
+    if (options.profile) console.log(`CPU profile of the API child written to ${benchDir}profiles/`);
+    await clearRedisPrefix(redis).catch(() => 0);
+    redis.disconnect();
+    await sql.end({ timeout: 5 });
+    if (options.keep) console.log(`kept database ${databaseUrl}`);
+    else await dropDatabase(databaseUrl);
+    await unlock();
+    console.log(`total run time ${((performance.now() - runStarted) / 1000).toFixed(0)} s`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('benchmark failed:', error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { dropDatabase, ensureDatabase, maintenanceUrl, migrateDatabase } from '@tidings/db';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const benchDir = fileURLToPath(new URL('./', import.meta.url));
+
+export const BENCH_DB = 'tidings_bench';
+export const REDIS_PREFIX = 'tidings_bench:';
+export const USERS = 10_000;
+export const ROWS_PER_USER = 100;
+/** Rows with a seq up to this are read; the newest `ROWS_PER_USER - READ_UP_TO` of each user are unread. */
+export const READ_UP_TO = 70;
+export const BROADCAST_RECIPIENTS = 100_000;
+export const BROADCAST_ROLE = 'all-hands';
+
+export const userId = (n: number) => `bench-user-${n}`;
+
+/** DATABASE_URL's server (default the local one) with the bench database in it. */
+export function benchDatabaseUrl(): string {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tidings');
+  url.pathname = `/${BENCH_DB}`;
+  return url.toString();
+}
+
+/**
+ * Two runs at once would drop each other's database: each run holds a session advisory lock on
+ * the server's maintenance database, and a second run stops at once instead.
+ */
+export async function lockBenchRun(url: string): Promise<() => Promise<void>> {
+  const admin = postgres(maintenanceUrl(url), { max: 1, idle_timeout: 0, onnotice: () => {} });
+  const [row] = await admin<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${`bench:${BENCH_DB}`})) as locked`;
+  if (!row?.locked) {
+    await admin.end();
+    throw new Error(`another benchmark run is using ${BENCH_DB} on this server; wait for it to finish`);
+  }
+  return () => admin.end({ timeout: 5 });
+}
+
+export async function recreateDatabase(url: string): Promise<void> {
+  await dropDatabase(url);
+  await ensureDatabase(url);
+  await migrateDatabase(url);
+}
+
+export async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await run();
+  console.log(`  ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+/**
+ * 10,000 recipients with 100 notifications each (seq 1..100, last_seq 100, published, the oldest
+ * 70 read). Rows are inserted seq-major, so one user's rows lie spread over the whole table as they
+ * would after months of traffic, not packed on one page.
+ */
+export async function seedInbox(sql: postgres.Sql): Promise<void> {
+  await sql`
+    insert into recipients (id, roles, last_seq, created_at, updated_at)
+    select 'bench-user-' || u, '{}'::text[], ${ROWS_PER_USER}, now() - interval '120 days', now()
+    from generate_series(1, ${USERS}) u`;
+  const chunk = 20;
+  for (let from = 1; from <= ROWS_PER_USER; from += chunk) {
+    const to = Math.min(ROWS_PER_USER, from + chunk - 1);
+    await sql.begin(async (tx) => {
+      await tx`set local synchronous_commit = off`;
+      await tx`
+        insert into notifications (user_id, seq, type, title, body, data, action_url, priority, is_read, read_at, created_at, published_at)
+        select 'bench-user-' || u, s,
+               case when s % 3 = 0 then 'comment' else 'mention' end,
+               'New comment on "Quarterly planning ' || s || '"',
+               'Alex Example replied to your comment: looks good to me, let us ship it on Thursday after the review.',
+               jsonb_build_object('post_id', s * 100000 + u, 'comment_id', u, 'author', 'alex'),
+               'https://example.com/posts/' || (s * 100000 + u),
+               'normal',
+               s <= ${READ_UP_TO},
+               case when s <= ${READ_UP_TO} then t.created + interval '1 hour' end,
+               t.created,
+               t.created + interval '5 milliseconds'
+        from generate_series(${from}::int, ${to}::int) s
+        cross join generate_series(1, ${USERS}) u
+        cross join lateral (select now() - (${ROWS_PER_USER} - s) * interval '1 hour' - u * interval '1 millisecond' as created) t
+        order by s, u`;
+    });
+    process.stdout.write(`    seeded seq ${from}..${to} (${((to * USERS) / 1e6).toFixed(1)}M rows)\n`);
+  }
+  await sql`vacuum (analyze) recipients, notifications`;
+}
+
+/** Makes exactly BROADCAST_RECIPIENTS recipients carry the broadcast role (all of them). */
+export async function seedBroadcastAudience(sql: postgres.Sql): Promise<number> {
+  await sql`update recipients set roles = array_append(roles, ${BROADCAST_ROLE}) where not (${BROADCAST_ROLE} = any(roles))`;
+  const [{ count } = { count: 0 }] = await sql<{ count: number }[]>`select count(*)::int as count from recipients`;
+  const missing = BROADCAST_RECIPIENTS - count;
+  if (missing > 0) {
+    await sql`
+      insert into recipients (id, roles, created_at, updated_at)
+      select 'bench-bc-' || n, array[${BROADCAST_ROLE}]::text[], now(), now() from generate_series(1, ${missing}) n`;
+  }
+  await sql`analyze recipients`;
+  const [row] = await sql<{ count: number }[]>`select count(*)::int as count from recipients where roles && array[${BROADCAST_ROLE}]::text[]`;
+  return row?.count ?? 0;
+}
+
+/** Deletes every key under the bench prefix (rate-limit counters, offline queues, presence). */
+export async function clearRedisPrefix(redis: Redis): Promise<number> {
+  let removed = 0;
+  const stream = redis.scanStream({ match: `${REDIS_PREFIX}*`, count: 1_000 });
+  for await (const keys of stream as AsyncIterable<string[]>) {
+    if (keys.length > 0) removed += await redis.unlink(...keys);
+  }
+  return removed;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface ApiChild {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the API as its own process (`node --import tsx services/api/src/main.ts`) so that the load
+ * generator and the server compete for the 2 cores as separate processes, as in production.
+ */
+export async function startApiChild(databaseUrl: string, options: { cpuProfile: boolean }): Promise<ApiChild> {
+  const port = await freePort();
+  const args = ['--import', 'tsx'];
+  if (options.cpuProfile) {
+    const dir = `${benchDir}profiles`;
+    mkdirSync(dir, { recursive: true });
+    args.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
+  }
+  args.push('services/api/src/main.ts');
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      REDIS_PREFIX,
+      API_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_SERVICE_PER_MINUTE: '100000000',
+      RATE_LIMIT_USER_PER_MINUTE: '100000000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`  [api] ${line.slice(0, 500)}`));
+  }
+  let exited = false;
+  const exit = once(child, 'exit').then(([code, signal]) => {
+    exited = true;
+    return { code: code as number | null, signal: signal as string | null };
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) {
+      const { code, signal } = await exit;
+      throw new Error(`the API exited before it was ready (code ${code}, signal ${signal})`);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('the API did not answer /readyz 200 within 60 s');
+    }
+    const ready = await fetch(`${url}/readyz`).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  return {
+    url,
+    pid: child.pid!,
+    stop: async () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
