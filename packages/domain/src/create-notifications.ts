@@ -119,9 +119,10 @@ async function recipientsOf(sql: Sql, target: Target): Promise<RecipientRow[]> {
     const ids = dedupe(target.user_ids);
     // One round trip: ids without a recipient are inserted by the CTE (invisible to this statement's
     // join, which is why they come back with empty columns: a new recipient has no email and no
-    // preferences yet).
+    // preferences yet). They are inserted in id order, like every lock on recipients, so two sends
+    // creating the same new recipients cannot deadlock.
     return sql<RecipientRow[]>`
-      with created as (insert into recipients (id) select unnest(${ids}::text[]) on conflict do nothing)
+      with created as (insert into recipients (id) select id from unnest(${ids}::text[]) as n(id) order by id on conflict do nothing)
       select u.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.types::text as types
       from unnest(${ids}::text[]) with ordinality as u(id, ord)
       left join recipients r on r.id = u.id
@@ -208,7 +209,7 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
     if (earlier) return earlier;
   }
 
-  const [type, rows] = await Promise.all([typeSettings(sql, input.type), recipientsOf(sql, input.to)]);
+  const [type, rows] = await Promise.all([typeSettings(sql, input.type), withRetry(() => recipientsOf(sql, input.to))]);
   const critical = type.critical || input.priority === 'critical';
   const recipients = applyPreferences(rows, type, critical);
   const userIds = recipients.map((r) => r.userId);
