@@ -62,3 +62,9 @@ export async function migrateDatabase(url: string): Promise<void> {
     await sql.end();
   }
 }
+
+/** Creates the database if needed and applies every migration: what each service does on start. */
+export async function prepareDatabase(url: string): Promise<void> {
+  await ensureDatabase(url);
+  await migrateDatabase(url);
+}

@@ -1,5 +1,5 @@
 import type { Notification, WireNotification } from '@tidings/protocol';
-import type { schema } from '@tidings/db';
+import type { schema, Sql } from '@tidings/db';
 
 type NotificationRow = typeof schema.notifications.$inferSelect;
 
@@ -29,3 +29,40 @@ export function toWire(notification: Notification): WireNotification {
 }
 
 export { iso };
+
+/** A notification row as raw queries select it with `wireColumns`. */
+export interface WireRow {
+  id: string;
+  seq: string;
+  type: string;
+  title: string;
+  body: string;
+  /** jsonb as text: drizzle replaces postgres.js's json parser on the shared client. */
+  data: string;
+  icon: string | null;
+  action_url: string | null;
+  priority: WireNotification['priority'];
+  is_read: boolean;
+  created_at: string;
+}
+
+/** The columns of `WireRow`, with `created_at` already in the ISO form clients get. */
+export const wireColumns = (sql: Sql) => sql`
+  id, seq, type, title, body, data::text as data, icon, action_url, priority, is_read,
+  to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`;
+
+export function wireFromRow(row: WireRow): WireNotification {
+  return {
+    id: row.id,
+    seq: Number(row.seq),
+    type: row.type,
+    title: row.title,
+    body: row.body,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    icon: row.icon,
+    action_url: row.action_url,
+    priority: row.priority,
+    created_at: row.created_at,
+    is_read: row.is_read,
+  };
+}

@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './redis.ts';
+export * from './run-service.ts';

@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createVerifier } from '@tidings/auth';
 import { RedisBroker, RedisOfflineQueue, RedisPresenceReader, channelsFor } from '@tidings/cluster';
-import { ConfigError, loadConfig, type Config } from '@tidings/config';
-import { createDatabase, ensureDatabase, migrateDatabase } from '@tidings/db';
+import type { Config } from '@tidings/config';
+import { createDatabase, prepareDatabase } from '@tidings/db';
 import { AdminQueries, Directory, EventPublisher, Inbox } from '@tidings/domain';
-import { createLogger, createRedis, createRegistry, metricFactories, type Logger } from '@tidings/server-kit';
+import { createLogger, createRedis, createRegistry, metricFactories, runService, type Logger } from '@tidings/server-kit';
 import { enqueueRelease, scheduledQueue } from '@tidings/jobs';
 import { createApp } from './app.ts';
 import type { ApiDeps } from './deps.ts';
@@ -71,36 +71,6 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
   return { url, deps, close };
 }
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createLogger('api', config.LOG_LEVEL);
-  await ensureDatabase(config.DATABASE_URL);
-  await migrateDatabase(config.DATABASE_URL);
-  const api = await startApi(config, logger);
-  logger.info({ url: api.url, port: config.API_PORT }, 'api listening');
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'api shutting down');
-    api.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'api shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await main();
+  await runService({ name: 'api', prepare: (config) => prepareDatabase(config.DATABASE_URL), start: startApi });
 }

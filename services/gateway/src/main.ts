@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createVerifier } from '@tidings/auth';
 import { RedisBroker, RedisOfflineQueue, RedisPresenceWriter, channelsFor } from '@tidings/cluster';
-import { ConfigError, loadConfig, type Config } from '@tidings/config';
-import { createDatabase, ensureDatabase, migrateDatabase } from '@tidings/db';
+import type { Config } from '@tidings/config';
+import { createDatabase, prepareDatabase } from '@tidings/db';
 import { EventPublisher } from '@tidings/domain';
-import { createLogger, createRedis, createRegistry, redisReady, type Logger } from '@tidings/server-kit';
+import { createLogger, createRedis, createRegistry, redisReady, runService, type Logger } from '@tidings/server-kit';
 import { createGateway, type Gateway } from './gateway.ts';
 
 export interface RunningGateway {
@@ -78,36 +78,6 @@ export async function startGateway(
   };
 }
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createLogger('gateway', config.LOG_LEVEL);
-  await ensureDatabase(config.DATABASE_URL);
-  await migrateDatabase(config.DATABASE_URL);
-  const running = await startGateway(config, logger);
-  logger.info({ url: running.url, gateway: running.gatewayId }, 'gateway listening');
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'gateway draining');
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'gateway shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await main();
+  await runService({ name: 'gateway', prepare: (config) => prepareDatabase(config.DATABASE_URL), start: startGateway });
 }

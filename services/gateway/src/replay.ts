@@ -1,25 +1,12 @@
 import type { OfflineQueue, QueuedFrame } from '@tidings/cluster';
 import type { Sql } from '@tidings/db';
+import { wireColumns, wireFromRow, type WireRow } from '@tidings/domain';
 import type { Logger } from '@tidings/server-kit';
 import type { Connection } from './connection.ts';
 import { frames } from './frames.ts';
 
 /** Rows read from Postgres per page while replaying. */
 const PAGE = 500;
-
-interface Row {
-  id: string;
-  seq: string;
-  type: string;
-  title: string;
-  body: string;
-  data: string;
-  icon: string | null;
-  action_url: string | null;
-  priority: 'low' | 'normal' | 'high' | 'critical';
-  created_at: string;
-  is_read: boolean;
-}
 
 /**
  * Replays what a client missed: every non-deleted notification after `since`, in seq order, then
@@ -105,29 +92,14 @@ export class Replayer {
     let after = since;
     let count = 0;
     for (;;) {
-      const rows = await this.sql<Row[]>`
-        select id, seq, type, title, body, data::text as data, icon, action_url, priority,
-               to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at, is_read
-        from notifications
+      const rows = await this.sql<WireRow[]>`
+        select ${wireColumns(this.sql)} from notifications
         where user_id = ${connection.userId} and seq > ${after} and seq <= ${lastSeq} and deleted_at is null
         order by seq limit ${PAGE}`;
       for (const row of rows) {
-        const seq = Number(row.seq);
-        const frame = frames.notification({
-          id: row.id,
-          seq,
-          type: row.type,
-          title: row.title,
-          body: row.body,
-          data: JSON.parse(row.data) as Record<string, unknown>,
-          icon: row.icon,
-          action_url: row.action_url,
-          priority: row.priority,
-          created_at: row.created_at,
-          is_read: row.is_read,
-        });
-        if (connection.replayed(seq, row.type, frame)) count++;
-        after = seq;
+        const notification = wireFromRow(row);
+        if (connection.replayed(notification.seq, notification.type, frames.notification(notification))) count++;
+        after = notification.seq;
       }
       if (rows.length < PAGE || connection.closed) return count;
     }

@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RedisBroker, RedisOfflineQueue, channelsFor } from '@tidings/cluster';
-import { ConfigError, loadConfig, type Config } from '@tidings/config';
-import { createDatabase, ensureDatabase, migrateDatabase } from '@tidings/db';
+import type { Config } from '@tidings/config';
+import { createDatabase, prepareDatabase } from '@tidings/db';
 import { EventPublisher, dueScheduled, relayUnpublished, releaseScheduled, type CreateDeps } from '@tidings/domain';
 import { bullPrefix, maintenanceJobs, queueNames, releaseJobSchema, type ReleaseJob } from '@tidings/jobs';
-import { createLogger, createRedis, createRegistry, metricFactories, type Logger } from '@tidings/server-kit';
+import { createLogger, createRedis, createRegistry, metricFactories, runService, type Logger } from '@tidings/server-kit';
 
 export interface RunningWorker {
   url: string;
@@ -128,36 +128,6 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   };
 }
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createLogger('worker', config.LOG_LEVEL);
-  await ensureDatabase(config.DATABASE_URL);
-  await migrateDatabase(config.DATABASE_URL);
-  const worker = await startWorker(config, logger);
-  logger.info({ url: worker.url }, 'worker running');
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'worker finishing the jobs in hand');
-    worker.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'worker shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await main();
+  await runService({ name: 'worker', prepare: (config) => prepareDatabase(config.DATABASE_URL), start: startWorker });
 }
