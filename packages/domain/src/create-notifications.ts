@@ -299,4 +299,3 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
   return { result, replayed: false };
 }
 
-export { recipientsOf, applyPreferences, typeSettings };

@@ -9,10 +9,6 @@ export const typePreferenceSchema = z.strictObject({
 });
 export type TypePreference = z.infer<typeof typePreferenceSchema>;
 
-const typesMapSchema = z
-  .record(typeKeySchema, typePreferenceSchema)
-  .refine((types) => Object.keys(types).length <= 500, { message: 'at most 500 per-type overrides' });
-
 export const preferencesSchema = z
   .object({
     in_app_enabled: z.boolean(),
@@ -32,9 +28,11 @@ export const preferencesUpdateSchema = z
     in_app_enabled: z.boolean().optional(),
     email_enabled: z.boolean().optional(),
     digest: digestSchema.optional(),
-    types: z.record(typeKeySchema, typePreferenceSchema.nullable()).optional(),
+    types: z
+      .record(typeKeySchema, typePreferenceSchema.nullable())
+      .refine((types) => Object.keys(types).length <= 500, { message: 'at most 500 per-type overrides' })
+      .optional(),
   })
   .meta({ id: 'PreferencesUpdate' });
 export type PreferencesUpdate = z.infer<typeof preferencesUpdateSchema>;
 
-export { typesMapSchema };
