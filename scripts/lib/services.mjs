@@ -223,6 +223,7 @@ async function startLocalPostgres({ url, host, port }) {
   const bin = (tool) => path.join(chosen.dir, tool);
   const runner = postgresRunner();
 
+  fs.mkdirSync(DATA_DIR, { recursive: true }); // 0755: only the data directory itself is private
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (!fs.existsSync(logFile)) fs.writeFileSync(logFile, '');
   if (runner.owner) {

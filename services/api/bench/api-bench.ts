@@ -3,7 +3,7 @@
  * 100,000-recipient broadcast, against the API running as a child process. See README.md.
  *
  *   pnpm bench:api [--keep] [--profile] [--only=list,create,broadcast] [--seconds=15] [--warmup=3]
- *                 [--connections=50] [--list-rate=200]
+ *                 [--connections=50] [--list-rate=200] [--api-processes=1] [--pg=synchronous_commit=off]
  */
 import os from 'node:os';
 import { Redis } from 'ioredis';
@@ -15,6 +15,7 @@ import { disturbedRuns } from './cpu.ts';
 import { fmtInt } from './load.ts';
 import { SERVICE, broadcastScenario, createScenario, listScenario, type Context, type Row } from './scenarios.ts';
 import {
+  BENCH_DB,
   REDIS_PREFIX,
   ROWS_PER_USER,
   USERS,
@@ -52,6 +53,15 @@ function parseArgs(argv: readonly string[]) {
     warmup: positive('warmup', 3),
     connections: positive('connections', 50),
     listRate: positive('list-rate', 200),
+    apiProcesses: positive('api-processes', 1),
+    /** `--pg=name=value` (repeatable): ALTER DATABASE tidings_bench SET name = value, for what-if runs. */
+    pgSettings: argv
+      .filter((arg) => arg.startsWith('--pg='))
+      .map((arg) => {
+        const match = /^--pg=([a-z_]+)=([A-Za-z0-9_.]+)$/.exec(arg);
+        if (!match) throw new Error(`--pg needs name=value, got ${arg}`);
+        return [match[1]!, match[2]!] as const;
+      }),
   };
 }
 
@@ -76,19 +86,24 @@ async function main(): Promise<void> {
   const unlock = await lockBenchRun(databaseUrl);
   const redis = new Redis(config.REDIS_URL);
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-  let api: ApiChild | undefined;
+  const apis: ApiChild[] = [];
   try {
     console.log('setup');
     await timed('recreate and migrate tidings_bench', () => recreateDatabase(databaseUrl));
     await clearRedisPrefix(redis);
+    for (const [name, value] of options.pgSettings) await sql.unsafe(`alter database "${BENCH_DB}" set ${name} = '${value}'`);
     const [pg] = await sql<{ version: string; sync: string; buffers: string }[]>`
       select current_setting('server_version') as version, current_setting('synchronous_commit') as sync, current_setting('shared_buffers') as buffers`;
     await timed(`seed ${fmtInt(USERS * ROWS_PER_USER)} notifications for ${fmtInt(USERS)} users + vacuum analyze`, () => seedInbox(sql));
-    api = await timed('start the API child and wait for /readyz', () => startApiChild(databaseUrl, { cpuProfile: options.profile }));
-    console.log(`  API pid ${api.pid} at ${api.url}`);
+    for (let i = 0; i < options.apiProcesses; i++) {
+      apis.push(await timed('start an API child and wait for /readyz', () => startApiChild(databaseUrl, { cpuProfile: options.profile })));
+      console.log(`  API pid ${apis[i]!.pid} at ${apis[i]!.url}`);
+    }
+    const api = apis[0]!;
 
     const ctx: Context = {
       api,
+      apis,
       sql,
       redisUrl: config.REDIS_URL,
       serviceToken: sign({ sub: SERVICE, scope: PUBLISH_SCOPE, expiresIn: 4 * 3_600 }),
@@ -104,13 +119,20 @@ async function main(): Promise<void> {
     if (options.only.has('create')) rows.create = await createScenario(ctx);
     if (options.only.has('broadcast')) rows.broadcast = await broadcastScenario(ctx);
 
-    console.log(`\nsummary (${options.connections} connections, ${options.seconds} s per run after ${options.warmup} s warm-up)\n`);
+    console.log(
+      `\nsummary (${options.connections} connections, ${options.seconds} s per run after ${options.warmup} s warm-up` +
+        `${options.apiProcesses > 1 ? `, ${options.apiProcesses} API processes` : ''})\n`,
+    );
     console.log(table([['figure', 'result', 'goal'], ...SCENARIOS.flatMap((name) => rows[name] ?? [])]));
     if (disturbedRuns.length > 0) console.log(`\nWARNING: other processes competed for the CPU during: ${disturbedRuns.join(', ')}`);
     console.log(`\nmachine: ${machine}`);
-    console.log(`postgres ${pg?.version}, synchronous_commit=${pg?.sync}, shared_buffers=${pg?.buffers}; API DB pool ${config.DB_POOL_SIZE}`);
+    const overrides = options.pgSettings.map(([name, value]) => `${name}=${value}`).join(', ');
+    console.log(
+      `postgres ${pg?.version}, server synchronous_commit=${pg?.sync}, shared_buffers=${pg?.buffers}` +
+        `${overrides ? `; for tidings_bench: ${overrides}` : ''}; API DB pool ${config.DB_POOL_SIZE}`,
+    );
   } finally {
-    await api?.stop();
+    await Promise.all(apis.map((child) => child.stop()));
     if (options.profile) console.log(`CPU profile of the API child written to ${benchDir}profiles/`);
     await clearRedisPrefix(redis).catch(() => 0);
     redis.disconnect();

@@ -11,13 +11,14 @@ export interface RequestShape {
 
 export interface LoadOptions {
   label: string;
-  baseUrl: string;
+  /** One per API process; connections are spread over them. */
+  baseUrls: string[];
   method: 'GET' | 'POST';
   connections: number;
   seconds: number;
   warmupSeconds: number;
-  /** The API child, to report where CPU time went during the measured run. */
-  apiPid: number;
+  /** The API children, to report where CPU time went during the measured run. */
+  apiPids: number[];
   next: () => RequestShape;
 }
 
@@ -55,7 +56,8 @@ function runOnce(options: LoadOptions, seconds: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: options.baseUrl,
+        // autocannon spreads connections over several URLs; @types/autocannon only knows one.
+        url: (options.baseUrls.length === 1 ? options.baseUrls[0]! : options.baseUrls) as string,
         method: options.method,
         connections: options.connections,
         duration: seconds,
@@ -113,7 +115,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const warm = await runOnce(options, options.warmupSeconds);
     console.log(`  warm-up ${warm.seconds.toFixed(1)} s: ${fmtInt(warm.perSecond)} req/s, non-2xx ${warm.non2xx}, errors ${warm.errors}`);
   }
-  const stopCpu = startCpuSample(options.apiPid);
+  const stopCpu = startCpuSample(options.apiPids);
   const result = await runOnce(options, options.seconds);
   result.cpu = stopCpu();
   console.log(
@@ -134,13 +136,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  */
 export async function runRate(options: LoadOptions & { rate: number }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
-  const base = new URL(options.baseUrl);
+  const bases = options.baseUrls.map((url) => new URL(url));
+  let turn = 0;
   const latencies: number[] = [];
   const statusCodes: Record<string, number> = {};
   let errors = 0;
   let inFlight = 0;
   const send = (record: boolean) => {
     const shape = options.next();
+    const base = bases[turn++ % bases.length]!;
     const started = performance.now();
     inFlight += 1;
     const req = request(
@@ -180,7 +184,7 @@ export async function runRate(options: LoadOptions & { rate: number }): Promise<
       }, 10);
     });
   await phase(options.warmupSeconds, false);
-  const stopCpu = startCpuSample(options.apiPid);
+  const stopCpu = startCpuSample(options.apiPids);
   await phase(options.seconds, true);
   const cpu = stopCpu();
   const deadline = Date.now() + 30_000;

@@ -104,3 +104,19 @@ if (inclusivePattern) {
   console.log(`\ninclusive time of frames matching /${inclusivePattern}/`);
   for (const [name, us] of sorted(inclusive)) console.log(`${pct(us)}  ${name}`);
 }
+
+// Main-thread busy share per second: the measured window shows whether the event loop was saturated.
+if (process.env.TIMELINE) {
+  const buckets: { busy: number; all: number }[] = [];
+  let t = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    const second = Math.floor(t / 1e6);
+    const bucket = (buckets[second] ??= { busy: 0, all: 0 });
+    bucket.all += delta;
+    if (byId.get(id)!.callFrame.functionName !== '(idle)') bucket.busy += delta;
+  });
+  console.log('\nmain thread busy per second');
+  console.log(buckets.map((b, s) => `${s}s:${b ? Math.round((100 * b.busy) / b.all) : 0}%`).join(' '));
+}

@@ -7,7 +7,9 @@ import { BROADCAST_RECIPIENTS, BROADCAST_ROLE, REDIS_PREFIX, USERS, seedBroadcas
 export const SERVICE = 'bench-service';
 
 export interface Context {
+  /** The first API process answers the one-off requests; load goes to all of them. */
   api: ApiChild;
+  apis: ApiChild[];
   sql: postgres.Sql;
   redisUrl: string;
   serviceToken: string;
@@ -26,8 +28,8 @@ export type Row = [string, string, string];
 const randomUser = () => 1 + Math.floor(Math.random() * USERS);
 const verdict = (met: boolean) => (met ? '' : '  MISSED');
 const loadOptions = (ctx: Context) => ({
-  apiPid: ctx.api.pid,
-  baseUrl: ctx.api.url,
+  apiPids: ctx.apis.map((api) => api.pid),
+  baseUrls: ctx.apis.map((api) => api.url),
   connections: ctx.connections,
   seconds: ctx.seconds,
   warmupSeconds: ctx.warmup,
@@ -126,7 +128,7 @@ export async function broadcastScenario(ctx: Context): Promise<Row[]> {
   });
   await subscriber.psubscribe(`${REDIS_PREFIX}*`);
   try {
-    const stopCpu = startCpuSample(ctx.api.pid);
+    const stopCpu = startCpuSample(ctx.apis.map((api) => api.pid));
     const started = performance.now();
     const response = await fetch(`${ctx.api.url}/v1/notifications`, {
       method: 'POST',
