@@ -1,0 +1,4 @@
+export * from './placeholders.ts';
+export * from './templates.ts';
+export * from './unsubscribe.ts';
+export * from './mailer.ts';
