@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from './index.ts';
+import { ConfigError, DEV_JWT_SECRET, DEV_UNSUBSCRIBE_SECRET, loadConfig } from './index.ts';
 
 describe('loadConfig', () => {
   it('applies the documented defaults and freezes the result', () => {
@@ -35,12 +35,24 @@ describe('loadConfig', () => {
   it('refuses to start in production with the development secret or none', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: production needs its own/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET })).toThrow(ConfigError);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) }).JWT_SECRET).toBe('s'.repeat(40));
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40), UNSUBSCRIBE_SECRET: 'u'.repeat(32) }).JWT_SECRET).toBe('s'.repeat(40));
   });
 
   it('refuses a short secret and a secret together with a public key', () => {
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32/);
     expect(() => loadConfig({ JWT_SECRET: 's'.repeat(40), JWT_PUBLIC_KEY: 'pem' })).toThrow(/not both/);
+  });
+
+  it('refuses production without an unsubscribe secret, and bad branding and time zones', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 's'.repeat(40) };
+    expect(() => loadConfig(production)).toThrow(/UNSUBSCRIBE_SECRET: production needs its own/);
+    expect(loadConfig({ ...production, UNSUBSCRIBE_SECRET: 'u'.repeat(32) }).UNSUBSCRIBE_SECRET).toBe('u'.repeat(32));
+    expect(loadConfig({}).UNSUBSCRIBE_SECRET).toBe(DEV_UNSUBSCRIBE_SECRET);
+    expect(() => loadConfig({ UNSUBSCRIBE_SECRET: 'short' })).toThrow(/UNSUBSCRIBE_SECRET: must be at least 32/);
+    expect(() => loadConfig({ BRAND_COLOR: 'red' })).toThrow(/BRAND_COLOR: must be #rgb/);
+    expect(() => loadConfig({ BRAND_LOGO_URL: 'javascript:alert(1)' })).toThrow(/BRAND_LOGO_URL/);
+    expect(() => loadConfig({ DIGEST_TZ: 'Mars/Olympus' })).toThrow(/DIGEST_TZ: unknown time zone/);
+    expect(loadConfig({ DIGEST_TZ: 'Europe/Paris' }).DIGEST_TZ).toBe('Europe/Paris');
   });
 
   it('splits the CORS allowlist', () => {

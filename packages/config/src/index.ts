@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** The HS256 secret used when none is configured. Production refuses to start with it. */
 export const DEV_JWT_SECRET = 'tidings-dev-secret-do-not-use-in-production';
+/** Signs unsubscribe links when none is configured. Production refuses to start with it. */
+export const DEV_UNSUBSCRIBE_SECRET = 'tidings-dev-unsubscribe-secret-not-for-production';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -53,6 +55,25 @@ const envSchema = z
     WS_MESSAGES_PER_10S: positiveInt(100),
     /** Unpublished notifications older than this are republished by the outbox relay. */
     OUTBOX_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
+    /** Signs the links in emails' unsubscribe headers and footers; they never expire, so keep it stable. */
+    UNSUBSCRIBE_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    /** Also offered in List-Unsubscribe, e.g. unsubscribe@example.com. */
+    UNSUBSCRIBE_MAILTO: optionalText.pipe(z.email().optional()),
+    /** HMAC key of POST /v1/webhooks/email-events; the route answers 503 while it is unset. */
+    EMAIL_WEBHOOK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    PRODUCT_NAME: z.string().min(1).max(100).default('Tidings'),
+    BRAND_LOGO_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    BRAND_COLOR: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be #rgb or #rrggbb').default('#4f46e5'),
+    FOOTER_ADDRESS: z.string().min(1).max(300).default('You receive this email because you have an account with us.'),
+    /** Emails one worker sends at the same time. */
+    EMAIL_CONCURRENCY: positiveInt(16),
+    /** Tries per email for temporary SMTP failures (4xx, connection refused), backing off exponentially with jitter. */
+    EMAIL_MAX_ATTEMPTS: positiveInt(8),
+    EMAIL_RETRY_BASE_MS: positiveInt(5_000),
+    /** Cron patterns (5 fields) of the digests, evaluated in DIGEST_TZ. */
+    DIGEST_DAILY_CRON: z.string().min(9).default('0 8 * * *'),
+    DIGEST_WEEKLY_CRON: z.string().min(9).default('0 8 * * 1'),
+    DIGEST_TZ: z.string().min(1).default('UTC'),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_SECRET !== undefined && env.JWT_PUBLIC_KEY !== undefined) {
@@ -68,14 +89,31 @@ const envSchema = z
         message: 'production needs its own JWT_SECRET (or JWT_PUBLIC_KEY); the development secret is refused',
       });
     }
+    if (env.NODE_ENV === 'production' && env.UNSUBSCRIBE_SECRET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['UNSUBSCRIBE_SECRET'], message: 'production needs its own secret for unsubscribe links' });
+    }
+    if (!isTimeZone(env.DIGEST_TZ)) {
+      ctx.addIssue({ code: 'custom', path: ['DIGEST_TZ'], message: `unknown time zone "${env.DIGEST_TZ}"` });
+    }
   });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 type Env = z.infer<typeof envSchema>;
 
 export type Config = Readonly<
-  Omit<Env, 'JWT_SECRET'> & {
+  Omit<Env, 'JWT_SECRET' | 'UNSUBSCRIBE_SECRET'> & {
     /** The HS256 secret in force: the configured one or, outside production, the dev secret. */
     JWT_SECRET: string | undefined;
+    /** The configured secret or, outside production, the dev one. */
+    UNSUBSCRIBE_SECRET: string;
   }
 >;
 
@@ -100,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     ...parsed,
     JWT_SECRET: jwtSecret,
+    UNSUBSCRIBE_SECRET: parsed.UNSUBSCRIBE_SECRET ?? DEV_UNSUBSCRIBE_SECRET,
     CORS_ORIGINS: Object.freeze([...parsed.CORS_ORIGINS]) as string[],
     GATEWAY_ORIGINS: Object.freeze([...parsed.GATEWAY_ORIGINS]) as string[],
   });

@@ -3,6 +3,8 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema.ts';
 
 export type Sql = postgres.Sql;
+/** A client or an open transaction: what a statement that may run in either takes. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
 export type Db = PostgresJsDatabase<typeof schema>;
 
 export interface Database {

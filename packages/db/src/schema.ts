@@ -112,9 +112,15 @@ export const notificationPreferences = pgTable('notification_preferences', {
   emailEnabled: boolean('email_enabled').notNull().default(true),
   digest: text('digest', { enum: ['off', 'daily', 'weekly'] }).notNull().default('off'),
   types: jsonb('types').$type<Record<string, { in_app?: boolean; email?: boolean }>>().notNull().default({}),
+  /** The end of the window the last digest covered; the next one lists what came after it. */
+  digestSentAt: timestamptz('digest_sent_at'),
   updatedAt: updatedAt(),
 });
 
+/**
+ * One email: a notification's (one per send and recipient) or a digest's. Written as `queued` in
+ * the transaction that decides it, so a crash between commit and enqueue cannot lose it.
+ */
 export const emailLogs = pgTable(
   'email_logs',
   {
@@ -122,8 +128,13 @@ export const emailLogs = pgTable(
     userId: text('user_id')
       .notNull()
       .references(() => recipients.id, { onDelete: 'cascade' }),
-    /** Null for a digest, which covers many notifications. */
+    /** Null for a digest, which covers many notifications, and when the user has in-app off. */
     notificationId: uuid('notification_id').references(() => notifications.id, { onDelete: 'set null' }),
+    /** The send whose content this email carries; null for a digest. */
+    broadcastId: uuid('broadcast_id').references(() => broadcasts.id, { onDelete: 'set null' }),
+    kind: text('kind', { enum: ['notification', 'digest'] }).notNull().default('notification'),
+    /** `n:<broadcast>:<user>` or `d:<period>:<user>:<until>`: the same email is never written twice. */
+    dedupeKey: text('dedupe_key').notNull(),
     to: text('to').notNull(),
     subject: text('subject').notNull(),
     template: text('template').notNull(),
@@ -131,8 +142,34 @@ export const emailLogs = pgTable(
     attempts: integer('attempts').notNull().default(0),
     providerMessageId: text('provider_message_id'),
     error: text('error'),
+    /** A digest covers the user's unread notifications created in (since, until]. */
+    digestPeriod: text('digest_period', { enum: ['daily', 'weekly'] }),
+    digestSince: timestamptz('digest_since'),
+    digestUntil: timestamptz('digest_until'),
     queuedAt: timestamptz('queued_at').notNull().defaultNow(),
+    /** When its job was handed to the queue; the relay enqueues queued logs still without one. */
+    enqueuedAt: timestamptz('enqueued_at'),
     sentAt: timestamptz('sent_at'),
   },
-  (t) => [index('email_logs_user_idx').on(t.userId, t.queuedAt), index('email_logs_queued_idx').on(t.queuedAt, t.id)],
+  (t) => [
+    index('email_logs_user_idx').on(t.userId, t.queuedAt),
+    index('email_logs_queued_idx').on(t.queuedAt, t.id),
+    uniqueIndex('email_logs_dedupe_idx').on(t.dedupeKey),
+    index('email_logs_provider_idx').on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
+    index('email_logs_unenqueued_idx').on(t.queuedAt).where(sql`${t.status} = 'queued' and ${t.enqueuedAt} is null`),
+    check('email_logs_status_check', sql`${t.status} in ('queued', 'sent', 'failed', 'bounced', 'suppressed')`),
+  ],
+);
+
+/** Addresses that must get no email: they bounced, complained, or an operator said so. */
+export const emailSuppressions = pgTable(
+  'email_suppressions',
+  {
+    /** Lower-cased. */
+    address: text('address').primaryKey(),
+    reason: text('reason', { enum: ['bounced', 'complained', 'manual'] }).notNull(),
+    detail: text('detail'),
+    createdAt: createdAt(),
+  },
+  (t) => [check('email_suppressions_reason_check', sql`${t.reason} in ('bounced', 'complained', 'manual')`)],
 );

@@ -119,6 +119,8 @@ export class AdminQueries {
         id: row.id,
         user_id: row.userId,
         notification_id: row.notificationId,
+        broadcast_id: row.broadcastId,
+        kind: row.kind,
         to: row.to,
         subject: row.subject,
         template: row.template,

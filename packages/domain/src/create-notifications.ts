@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Sql } from '@tidings/db';
+import type { Queryable, Sql } from '@tidings/db';
 import {
   typeDefaults,
   type BusEvent,
@@ -10,6 +10,7 @@ import {
 } from '@tidings/protocol';
 import { AppError } from '@tidings/server-kit';
 import type { EventPublisher } from './event-publisher.ts';
+import { provisionalSubject, type EmailRecipient } from './email.ts';
 import { resolveChannels, type TypeSettings } from './preferences.ts';
 import { withRetry } from './retry.ts';
 
@@ -39,6 +40,11 @@ export interface CreateDeps {
    * the caller: the worker's periodic sweep releases overdue sends anyway.
    */
   onScheduled?: (broadcastId: string, sendAt: Date) => Promise<void>;
+  /**
+   * Told after a send with emails commits, to hand its queued emails to the queue. A failure is
+   * logged by the caller: the worker's email relay enqueues them after a grace period anyway.
+   */
+  onEmails?: (broadcastId: string) => Promise<void>;
 }
 
 export interface CreatedRow {
@@ -80,9 +86,10 @@ export async function publishCreated(
  */
 const json = (value: unknown) => JSON.stringify(value);
 
-interface Resolved {
-  userId: string;
-  email: boolean;
+/** Who gets what: the users who get an inbox row, and those who get an email now. */
+export interface Resolved {
+  inApp: string[];
+  emails: EmailRecipient[];
 }
 
 interface RecipientRow {
@@ -91,6 +98,7 @@ interface RecipientRow {
   email_unsubscribed_at: Date | null;
   in_app_enabled: boolean | null;
   email_enabled: boolean | null;
+  digest: 'off' | 'daily' | 'weekly' | null;
   /** jsonb as text, see `json`. */
   types: string | null;
 }
@@ -103,7 +111,7 @@ function dedupe(ids: readonly string[]): string[] {
   return [...new Set(ids)];
 }
 
-async function typeSettings(sql: Sql, key: string): Promise<TypeSettings> {
+export async function typeSettings(sql: Queryable, key: string): Promise<TypeSettings> {
   const [row] = await sql<TypeSettings[]>`
     select key, default_in_app, default_email, critical from notification_types where key = ${key}`;
   return row ?? { key, ...typeDefaults };
@@ -113,8 +121,8 @@ async function typeSettings(sql: Sql, key: string): Promise<TypeSettings> {
  * Resolves a target to recipients with their preferences, in recipient order: the order given for
  * user ids, the database's id order for roles and `all`. Unknown user ids become recipients.
  */
-async function recipientsOf(sql: Sql, target: Target): Promise<RecipientRow[]> {
-  const columns = sql`r.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.types::text as types`;
+export async function recipientsOf(sql: Queryable, target: Target): Promise<RecipientRow[]> {
+  const columns = sql`r.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.digest, p.types::text as types`;
   if (target.user_ids) {
     const ids = dedupe(target.user_ids);
     // One round trip: ids without a recipient are inserted by the CTE (invisible to this statement's
@@ -123,7 +131,7 @@ async function recipientsOf(sql: Sql, target: Target): Promise<RecipientRow[]> {
     // creating the same new recipients cannot deadlock.
     return sql<RecipientRow[]>`
       with created as (insert into recipients (id) select id from unnest(${ids}::text[]) as n(id) order by id on conflict do nothing)
-      select u.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.types::text as types
+      select u.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.digest, p.types::text as types
       from unnest(${ids}::text[]) with ordinality as u(id, ord)
       left join recipients r on r.id = u.id
       left join notification_preferences p on p.user_id = u.id
@@ -135,8 +143,12 @@ async function recipientsOf(sql: Sql, target: Target): Promise<RecipientRow[]> {
     ${where} order by r.id`;
 }
 
-function applyPreferences(rows: readonly RecipientRow[], type: TypeSettings, critical: boolean): Resolved[] {
-  const resolved: Resolved[] = [];
+/**
+ * Applies each recipient's preferences. An email goes out now when allowed and the user is not on
+ * a digest; critical ones go out now regardless of the digest (the digest leaves them out).
+ */
+export function applyPreferences(rows: readonly RecipientRow[], type: TypeSettings, critical: boolean): Resolved {
+  const resolved: Resolved = { inApp: [], emails: [] };
   for (const row of rows) {
     const preferences =
       row.in_app_enabled === null
@@ -146,9 +158,26 @@ function applyPreferences(rows: readonly RecipientRow[], type: TypeSettings, cri
       hasEmail: row.email !== null,
       unsubscribed: row.email_unsubscribed_at !== null,
     });
-    if (decision.inApp) resolved.push({ userId: row.id, email: decision.email });
+    if (decision.inApp) resolved.inApp.push(row.id);
+    if (decision.email && row.email !== null && (critical || (row.digest ?? 'off') === 'off')) {
+      resolved.emails.push({ userId: row.id, address: row.email });
+    }
   }
   return resolved;
+}
+
+/**
+ * The `email_logs` rows of a send, as a statement to run inside the one that writes the send (a CTE
+ * that can see `b`, the send, and `n`, its inbox rows): queued, one per recipient, linked to the
+ * recipient's notification when there is one.
+ */
+export function emailLogsInsert(sql: Queryable, type: string, title: string, queuedAt: string, emails: readonly EmailRecipient[]) {
+  return sql`
+    insert into email_logs (user_id, notification_id, broadcast_id, kind, dedupe_key, "to", subject, template, status, queued_at)
+    select m.id, n.id, b.id, 'notification', 'n:' || b.id || ':' || m.id, m.address, ${provisionalSubject(title)}, ${type}, 'queued', ${queuedAt}::timestamptz
+    from unnest(${emails.map((e) => e.userId)}::text[], ${emails.map((e) => e.address)}::text[]) as m(id, address)
+    cross join b left join n on n.user_id = m.id
+    on conflict (dedupe_key) do nothing`;
 }
 
 interface StoredBroadcast {
@@ -211,10 +240,12 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
 
   const [type, rows] = await Promise.all([typeSettings(sql, input.type), withRetry(() => recipientsOf(sql, input.to))]);
   const critical = type.critical || input.priority === 'critical';
-  const recipients = applyPreferences(rows, type, critical);
-  const userIds = recipients.map((r) => r.userId);
   const sendAt = input.send_at === null ? null : new Date(input.send_at);
   const scheduled = sendAt !== null && sendAt.getTime() > Date.now();
+  // A scheduled send decides its emails at release, with the preferences of that moment.
+  const resolved = applyPreferences(rows, type, critical);
+  const userIds = resolved.inApp;
+  const emails = scheduled ? [] : resolved.emails;
   const broadcastId = randomUUID();
   const createdAt = new Date().toISOString();
   const sendAtText = sendAt?.toISOString() ?? null;
@@ -252,7 +283,7 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
             insert into notifications (user_id, seq, type, title, body, data, icon, action_url, priority, broadcast_id, idempotency_key, created_at)
             select bumped.id, bumped.last_seq, ${common} from bumped, b
             returning id, user_id, seq
-          )
+          )${emails.length === 0 ? sql`` : sql`, e as (${emailLogsInsert(sql, input.type, input.title, createdAt, emails)})`}
           select (select id from b) as broadcast, n.id, n.user_id, n.seq from (select 1) as one left join n on true`;
     if (rows[0]?.broadcast === null) return undefined;
     return rows.filter((row) => row.id !== null).map(({ id, user_id, seq }) => ({ id, user_id, seq }));
@@ -295,6 +326,7 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
       is_read: false,
     };
     await publishCreated(deps, created, template, broadcastId);
+    if (emails.length > 0) await deps.onEmails?.(broadcastId);
   }
   return { result, replayed: false };
 }

@@ -9,3 +9,4 @@ export * from './rows.ts';
 export * from './retry.ts';
 export * from './scheduled.ts';
 export * from './outbox-relay.ts';
+export * from './email.ts';

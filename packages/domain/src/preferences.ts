@@ -78,6 +78,10 @@ export async function updatePreferences(database: Database, userId: string, upda
       .insert(schema.notificationPreferences)
       .values({ userId, ...next })
       .onConflictDoUpdate({ target: schema.notificationPreferences.userId, set: next });
+    if (update.email_enabled === true) {
+      // Turning email back on is the user's own word: it lifts an unsubscribe made from an email link.
+      await tx.update(schema.recipients).set({ emailUnsubscribedAt: null }).where(eq(schema.recipients.id, userId));
+    }
     return { in_app_enabled: next.inAppEnabled, email_enabled: next.emailEnabled, digest: next.digest, types };
   });
 }

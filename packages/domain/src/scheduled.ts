@@ -1,21 +1,31 @@
 import type { Sql } from '@tidings/db';
-import { publishCreated, type CreateDeps, type CreatedRow, type NotificationTemplate } from './create-notifications.ts';
+import type { Target } from '@tidings/protocol';
+import {
+  applyPreferences,
+  emailLogsInsert,
+  publishCreated,
+  recipientsOf,
+  typeSettings,
+  type CreateDeps,
+  type CreatedRow,
+  type NotificationTemplate,
+} from './create-notifications.ts';
 import { withRetry } from './retry.ts';
 
 /**
  * Releases a scheduled send whose time has come: each held row gets its recipient's next seq
  * (same lock order as a create, so the two never deadlock) and today's `created_at`, then it is
- * published like a fresh send. Answers how many rows were released, or undefined when the send is
+ * published like a fresh send. Its emails are decided now, with the preferences of this moment. Answers how many rows were released, or undefined when the send is
  * not (or no longer) a due scheduled one — cancelled, already released, or not yet due.
  */
 export async function releaseScheduled(deps: CreateDeps, broadcastId: string): Promise<number | undefined> {
   const releasedAt = new Date().toISOString();
   const outcome = await withRetry(() =>
     deps.sql.begin(async (tx) => {
-      const [broadcast] = await tx<{ type: string; title: string; body: string; payload: string }[]>`
+      const [broadcast] = await tx<{ type: string; title: string; body: string; payload: string; target: string }[]>`
         update broadcasts set status = 'sent', updated_at = now()
         where id = ${broadcastId} and status = 'scheduled' and send_at <= now()
-        returning type, title, body, payload::text as payload`;
+        returning type, title, body, payload::text as payload, target::text as target`;
       if (!broadcast) return undefined;
       const rows = await tx<CreatedRow[]>`
         with held as (
@@ -31,11 +41,20 @@ export async function releaseScheduled(deps: CreateDeps, broadcastId: string): P
         where n.broadcast_id = ${broadcastId} and n.user_id = bumped.id and n.seq is null and n.deleted_at is null
         returning n.id, n.user_id, n.seq`;
       await tx`update broadcasts set recipient_count = ${rows.length} where id = ${broadcastId}`;
-      return { broadcast, rows };
+      const payload = JSON.parse(broadcast.payload) as Pick<NotificationTemplate, 'data' | 'icon' | 'action_url' | 'priority'>;
+      const type = await typeSettings(tx, broadcast.type);
+      const { emails } = applyPreferences(await recipientsOf(tx, JSON.parse(broadcast.target) as Target), type, type.critical || payload.priority === 'critical');
+      if (emails.length > 0) {
+        await tx`
+          with b as (select id from broadcasts where id = ${broadcastId}),
+          n as (select id, user_id from notifications where broadcast_id = ${broadcastId} and deleted_at is null)
+          ${emailLogsInsert(tx, broadcast.type, broadcast.title, releasedAt, emails)}`;
+      }
+      return { broadcast, payload, rows, emails: emails.length };
     }),
   );
   if (!outcome) return undefined;
-  const payload = JSON.parse(outcome.broadcast.payload) as Pick<NotificationTemplate, 'data' | 'icon' | 'action_url' | 'priority'>;
+  const { payload } = outcome;
   const template: NotificationTemplate = {
     type: outcome.broadcast.type,
     title: outcome.broadcast.title,
@@ -45,6 +64,7 @@ export async function releaseScheduled(deps: CreateDeps, broadcastId: string): P
     is_read: false,
   };
   await publishCreated(deps, outcome.rows, template, broadcastId);
+  if (outcome.emails > 0) await deps.onEmails?.(broadcastId);
   return outcome.rows.length;
 }
 

@@ -39,6 +39,8 @@ export const emailLogSchema = z
     id: uuidSchema,
     user_id: z.string(),
     notification_id: z.string().nullable(),
+    broadcast_id: z.string().nullable(),
+    kind: z.enum(['notification', 'digest']),
     to: z.string(),
     subject: z.string(),
     template: z.string(),

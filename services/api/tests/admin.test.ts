@@ -103,9 +103,9 @@ describe('admin views', () => {
     const user = uniqueId('mail');
     await h.request('PUT', `/v1/recipients/${user}`, { token: h.service, body: { email: 'mail@example.com' } });
     const { sql } = h.api.deps.database;
-    await sql`insert into email_logs (user_id, "to", subject, template, status, attempts, queued_at)
-              values (${user}, 'mail@example.com', 'Hello', 'default', 'sent', 1, now() - interval '1 minute'),
-                     (${user}, 'mail@example.com', 'Oops', 'default', 'failed', 3, now())`;
+    await sql`insert into email_logs (user_id, dedupe_key, "to", subject, template, status, attempts, queued_at)
+              values (${user}, ${`t:${user}:1`}, 'mail@example.com', 'Hello', 'default', 'sent', 1, now() - interval '1 minute'),
+                     (${user}, ${`t:${user}:2`}, 'mail@example.com', 'Oops', 'default', 'failed', 3, now())`;
     const failed = await h.request('GET', `/v1/admin/email-logs?user_id=${user}&status=failed`, { token: h.admin });
     expect(failed.body.items).toHaveLength(1);
     expect(failed.body.items[0]).toMatchObject({ subject: 'Oops', attempts: 3, status: 'failed', to: 'mail@example.com' });

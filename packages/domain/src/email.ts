@@ -1,0 +1,286 @@
+import type { Sql } from '@tidings/db';
+import { typeDefaults } from '@tidings/protocol';
+import { resolveChannels, type TypeSettings } from './preferences.ts';
+
+/**
+ * Email bookkeeping in Postgres. An email is decided in the same transaction as the notification it
+ * carries (an `email_logs` row in `queued`), handed to the queue after commit (`enqueued_at`), and
+ * moved by the worker to `sent`, `failed`, `suppressed` or (from the provider's webhook) `bounced`.
+ */
+
+/** Who gets an email for a send: recipients whose preferences allow it, not on a digest (unless critical). */
+export interface EmailRecipient {
+  userId: string;
+  address: string;
+}
+
+/** Subject stored until the worker renders the real one (which also strips CR/LF). */
+export const provisionalSubject = (title: string) => title.slice(0, 200);
+
+/** Queued emails of a send that were not handed to the queue yet. */
+export async function pendingEmails(sql: Sql, broadcastId: string): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    select id from email_logs where broadcast_id = ${broadcastId} and status = 'queued' and enqueued_at is null`;
+  return rows.map((row) => row.id);
+}
+
+/** Queued emails older than the grace period that never reached the queue (the API died after commit, Redis was away). */
+export async function unenqueuedEmails(sql: Sql, graceMs: number, limit = 1_000): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    select id from email_logs
+    where status = 'queued' and enqueued_at is null and queued_at < now() - make_interval(secs => ${graceMs / 1000})
+    order by queued_at limit ${limit}`;
+  return rows.map((row) => row.id);
+}
+
+export async function markEnqueued(sql: Sql, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`update email_logs set enqueued_at = now() where id = any(${ids as string[]}::uuid[]) and enqueued_at is null`;
+}
+
+/** Everything the worker needs to send one email, read in one query. */
+export interface EmailToSend {
+  id: string;
+  kind: 'notification' | 'digest';
+  status: 'queued' | 'sent' | 'failed' | 'bounced' | 'suppressed';
+  userId: string;
+  to: string;
+  attempts: number;
+  recipientName: string | null;
+  /** Why it must not be sent now: the address is suppressed, or the user unsubscribed from all email since it was queued. */
+  blockedBy: 'suppressed' | 'unsubscribed' | null;
+  /** A notification email's content (from its send). */
+  notification?: {
+    type: string;
+    title: string;
+    body: string;
+    actionUrl: string | null;
+    data: Record<string, unknown>;
+    /** The type's MJML override, if any. */
+    template: string | null;
+  };
+  digest?: { period: 'daily' | 'weekly'; since: Date; until: Date };
+}
+
+interface EmailRow {
+  id: string;
+  kind: 'notification' | 'digest';
+  status: EmailToSend['status'];
+  user_id: string;
+  to: string;
+  attempts: number;
+  name: string | null;
+  suppressed: boolean;
+  unsubscribed: boolean;
+  type: string | null;
+  title: string | null;
+  body: string | null;
+  payload: string | null;
+  template: string | null;
+  digest_period: 'daily' | 'weekly' | null;
+  digest_since: string | null;
+  digest_until: string | null;
+}
+
+export async function loadEmail(sql: Sql, id: string): Promise<EmailToSend | undefined> {
+  const [row] = await sql<EmailRow[]>`
+    select l.id, l.kind, l.status, l.user_id, l."to", l.attempts, r.name,
+           exists (select 1 from email_suppressions s where s.address = lower(l."to")) as suppressed,
+           (r.email_unsubscribed_at is not null) as unsubscribed,
+           b.type, b.title, b.body, b.payload::text as payload, t.template,
+           l.digest_period, l.digest_since::text as digest_since, l.digest_until::text as digest_until
+    from email_logs l
+    join recipients r on r.id = l.user_id
+    left join broadcasts b on b.id = l.broadcast_id
+    left join notification_types t on t.key = b.type
+    where l.id = ${id}`;
+  if (!row) return undefined;
+  const email: EmailToSend = {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    userId: row.user_id,
+    to: row.to,
+    attempts: row.attempts,
+    recipientName: row.name,
+    blockedBy: row.suppressed ? 'suppressed' : row.unsubscribed ? 'unsubscribed' : null,
+  };
+  if (row.kind === 'notification' && row.type !== null) {
+    const payload = JSON.parse(row.payload ?? '{}') as { data?: Record<string, unknown>; action_url?: string | null };
+    email.notification = {
+      type: row.type,
+      title: row.title ?? '',
+      body: row.body ?? '',
+      actionUrl: payload.action_url ?? null,
+      data: payload.data ?? {},
+      template: row.template,
+    };
+  }
+  if (row.kind === 'digest' && row.digest_period !== null && row.digest_since !== null && row.digest_until !== null) {
+    email.digest = { period: row.digest_period, since: new Date(row.digest_since), until: new Date(row.digest_until) };
+  }
+  return email;
+}
+
+/** Counts an attempt before the SMTP conversation; answers false when the email is no longer queued. */
+export async function startAttempt(sql: Sql, id: string): Promise<boolean> {
+  const rows = await sql`update email_logs set attempts = attempts + 1 where id = ${id} and status = 'queued' returning id`;
+  return rows.length > 0;
+}
+
+export async function markSent(sql: Sql, id: string, sent: { messageId: string; subject: string; template: string }): Promise<void> {
+  await sql`
+    update email_logs set status = 'sent', provider_message_id = ${sent.messageId}, subject = ${sent.subject},
+      template = ${sent.template}, error = null, sent_at = now()
+    where id = ${id} and status = 'queued'`;
+}
+
+/** Records a temporary failure; the email stays queued for the next try. */
+export async function markRetrying(sql: Sql, id: string, error: string): Promise<void> {
+  await sql`update email_logs set error = ${error} where id = ${id} and status = 'queued'`;
+}
+
+export async function markFinal(sql: Sql, id: string, status: 'failed' | 'suppressed', error: string, rendered?: { subject: string; template: string }): Promise<void> {
+  await sql`
+    update email_logs set status = ${status}, error = ${error},
+      subject = coalesce(${rendered?.subject ?? null}, subject), template = coalesce(${rendered?.template ?? null}, template)
+    where id = ${id} and status = 'queued'`;
+}
+
+export interface DigestEntry {
+  type: string;
+  title: string;
+  body: string;
+  actionUrl: string | null;
+  createdAt: Date;
+}
+
+interface DigestRow {
+  type: string;
+  title: string;
+  body: string;
+  action_url: string | null;
+  created_at: string;
+  default_in_app: boolean | null;
+  default_email: boolean | null;
+  critical: boolean | null;
+  email_enabled: boolean | null;
+  types: string | null;
+}
+
+/**
+ * What a digest lists: the user's notifications created in its window that are still unread and
+ * not deleted, whose type the user gets by email. Critical ones are left out: they went out at once.
+ */
+export async function digestEntries(sql: Sql, userId: string, since: Date, until: Date, limit = 1_000): Promise<DigestEntry[]> {
+  const rows = await sql<DigestRow[]>`
+    select n.type, n.title, n.body, n.action_url, n.created_at::text as created_at,
+           t.default_in_app, t.default_email, t.critical, p.email_enabled, p.types::text as types
+    from notifications n
+    left join notification_types t on t.key = n.type
+    left join notification_preferences p on p.user_id = n.user_id
+    where n.user_id = ${userId} and n.created_at > ${since.toISOString()}::timestamptz and n.created_at <= ${until.toISOString()}::timestamptz
+      and not n.is_read and n.deleted_at is null and n.seq is not null and n.priority <> 'critical'
+    order by n.seq limit ${limit}`;
+  return rows.flatMap((row) => {
+    const type: TypeSettings = {
+      key: row.type,
+      default_in_app: row.default_in_app ?? typeDefaults.default_in_app,
+      default_email: row.default_email ?? typeDefaults.default_email,
+      critical: row.critical ?? typeDefaults.critical,
+    };
+    if (type.critical) return [];
+    const preferences = { in_app_enabled: true, email_enabled: row.email_enabled ?? true, types: row.types === null ? {} : JSON.parse(row.types) };
+    const { email } = resolveChannels(preferences, type, false, { hasEmail: true, unsubscribed: false });
+    return email ? [{ type: row.type, title: row.title, body: row.body, actionUrl: row.action_url, createdAt: new Date(row.created_at) }] : [];
+  });
+}
+
+const periodLength = { daily: '1 day', weekly: '7 days' } as const;
+
+/**
+ * Opens this period's digests: for every user on a `period` digest with an address, not
+ * unsubscribed, one queued digest email covering (last digest, until], when that window holds an
+ * unread non-critical notification. Each user's window then ends at `until`, so windows never
+ * overlap and a rerun finds nothing new. Answers the ids of the new email logs.
+ */
+export async function openDigests(sql: Sql, period: 'daily' | 'weekly', until: Date): Promise<string[]> {
+  const untilText = until.toISOString();
+  const rows = await sql<{ id: string }[]>`
+    with due as (
+      select p.user_id, r.email, coalesce(p.digest_sent_at, ${untilText}::timestamptz - ${periodLength[period]}::interval) as since
+      from notification_preferences p join recipients r on r.id = p.user_id
+      where p.digest = ${period} and p.email_enabled and r.email is not null and r.email_unsubscribed_at is null
+        and (p.digest_sent_at is null or p.digest_sent_at < ${untilText}::timestamptz)
+      for update of p
+    ), advanced as (
+      update notification_preferences p set digest_sent_at = ${untilText}::timestamptz from due where p.user_id = due.user_id
+    )
+    insert into email_logs (user_id, kind, dedupe_key, "to", subject, template, status, digest_period, digest_since, digest_until)
+    select due.user_id, 'digest', 'd:' || ${period} || ':' || due.user_id || ':' || ${untilText}, due.email,
+           ${`Your ${period} digest`}, 'digest', 'queued', ${period}, due.since, ${untilText}::timestamptz
+    from due
+    where exists (
+      select 1 from notifications n
+      where n.user_id = due.user_id and n.created_at > due.since and n.created_at <= ${untilText}::timestamptz
+        and not n.is_read and n.deleted_at is null and n.seq is not null and n.priority <> 'critical')
+    on conflict (dedupe_key) do nothing
+    returning id`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Unsubscribes a user from one type's emails or from all email. All sets `email_unsubscribed_at`
+ * and turns `email_enabled` off, so the preferences document tells the same story. Answers false
+ * when there is no such recipient (any more).
+ */
+export async function unsubscribeEmail(sql: Sql, userId: string, type?: string): Promise<boolean> {
+  if (type === undefined) {
+    const rows = await sql`
+      with r as (update recipients set email_unsubscribed_at = coalesce(email_unsubscribed_at, now()), updated_at = now() where id = ${userId} returning id)
+      insert into notification_preferences (user_id, email_enabled) select id, false from r
+      on conflict (user_id) do update set email_enabled = false, updated_at = now()
+      returning user_id`;
+    return rows.length > 0;
+  }
+  const override = JSON.stringify({ [type]: { email: false } });
+  const rows = await sql`
+    insert into notification_preferences (user_id, types) select id, ${override}::jsonb from recipients where id = ${userId}
+    on conflict (user_id) do update set
+      types = notification_preferences.types || jsonb_build_object(${type}::text, coalesce(notification_preferences.types -> ${type}::text, '{}'::jsonb) || '{"email": false}'::jsonb),
+      updated_at = now()
+    returning user_id`;
+  return rows.length > 0;
+}
+
+export interface EmailEvent {
+  type: 'bounced' | 'complained';
+  email: string;
+  /** The Message-ID the email went out with (`email_logs.provider_message_id`). */
+  messageId?: string | undefined;
+  reason?: string | undefined;
+}
+
+/**
+ * A provider's report: the address is suppressed (no more email to it) and the email it concerns,
+ * when named, is marked: `bounced`, or for a complaint its error says so. Answers how many logs matched.
+ */
+export async function recordEmailEvents(sql: Sql, events: readonly EmailEvent[]): Promise<number> {
+  let matched = 0;
+  await sql.begin(async (tx) => {
+    for (const event of events) {
+      const detail = event.reason ?? null;
+      await tx`
+        insert into email_suppressions (address, reason, detail) values (${event.email.toLowerCase()}, ${event.type}, ${detail})
+        on conflict (address) do update set reason = excluded.reason, detail = coalesce(excluded.detail, email_suppressions.detail)`;
+      if (event.messageId === undefined) continue;
+      const error = `${event.type}${detail === null ? '' : `: ${detail}`}`;
+      const rows =
+        event.type === 'bounced'
+          ? await tx`update email_logs set status = 'bounced', error = ${error} where provider_message_id = ${event.messageId} returning id`
+          : await tx`update email_logs set error = ${error} where provider_message_id = ${event.messageId} returning id`;
+      matched += rows.length;
+    }
+  });
+  return matched;
+}
