@@ -72,6 +72,8 @@ export interface OutgoingEmail {
   text: string;
   /** Extra headers, such as those from `unsubscribeHeaders()`. */
   headers?: Record<string, string> | undefined;
+  /** `<id@domain>`: a stable one lets receivers drop a copy sent again after a crash. @defaultValue nodemailer makes one */
+  messageId?: string | undefined;
 }
 
 export interface SentEmail {
@@ -88,6 +90,8 @@ export interface MailerOptions {
   from: string;
   /** Keep connections open and reuse them. @defaultValue true */
   pool?: boolean;
+  /** Open connections in the pool. @defaultValue 5 */
+  maxConnections?: number;
   /** @defaultValue 10000 */
   connectionTimeoutMs?: number;
   /** @defaultValue 10000 */
@@ -110,6 +114,8 @@ export class Mailer {
     this.#transport = createTransport({
       url: options.url,
       pool: options.pool ?? true,
+      maxConnections: options.maxConnections ?? 5,
+      maxMessages: 1_000,
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       greetingTimeout: options.greetingTimeoutMs ?? 10_000,
       socketTimeout: options.socketTimeoutMs ?? 30_000,
@@ -127,6 +133,7 @@ export class Mailer {
         html: email.html,
         text: email.text,
         headers: email.headers,
+        messageId: email.messageId,
         // A message is built from strings only: never let it fetch a URL or read a file.
         disableFileAccess: true,
         disableUrlAccess: true,

@@ -1,18 +1,37 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
+import type { Sql } from '@tidings/db';
+import { markEnqueued, pendingEmails } from '@tidings/domain';
 
 /** Every BullMQ queue of Tidings, named in one place. */
 export const queueNames = {
   /** One delayed job per scheduled send, due at its `send_at`. */
   scheduled: 'scheduled',
-  /** Periodic upkeep: releasing overdue scheduled sends, the outbox relay. */
+  /** Periodic upkeep: releasing overdue scheduled sends, the outbox and email relays, digests. */
   maintenance: 'maintenance',
+  /** One job per email (`email_logs` row): render, send over SMTP, record the outcome. */
+  email: 'email',
 } as const;
 
 export const maintenanceJobs = {
   releaseDue: 'release-due',
   outboxRelay: 'outbox-relay',
+  emailRelay: 'email-relay',
+  digestDaily: 'digest-daily',
+  digestWeekly: 'digest-weekly',
 } as const;
+
+export const emailJobSchema = z.object({ log_id: z.uuid() });
+export type EmailJob = z.infer<typeof emailJobSchema>;
+
+/** The job id of an email: its log row is unique per send and recipient, so a retried request or a relay never queues it twice. */
+export const emailJobId = (logId: string) => `email-${logId}`;
+
+/** How temporary SMTP failures are retried: exponential backoff from `backoffMs`, with ±50% jitter. */
+export interface EmailRetry {
+  attempts: number;
+  backoffMs: number;
+}
 
 export const releaseJobSchema = z.object({ broadcast_id: z.uuid() });
 export type ReleaseJob = z.infer<typeof releaseJobSchema>;
@@ -37,3 +56,35 @@ export async function enqueueRelease(queue: Queue<ReleaseJob>, broadcastId: stri
     { jobId: releaseJobId(broadcastId), delay: Math.max(0, sendAt.getTime() - Date.now()), removeOnComplete: 1_000, removeOnFail: 5_000, attempts: 5, backoff: { type: 'exponential', delay: 500 } },
   );
 }
+
+export function emailQueue(connection: ConnectionOptions, redisPrefix: string): Queue<EmailJob> {
+  return new Queue<EmailJob>(queueNames.email, { connection, prefix: bullPrefix(redisPrefix) });
+}
+
+/** Hands queued emails to the queue, one job each. */
+export async function enqueueEmails(queue: Queue<EmailJob>, logIds: readonly string[], retry: EmailRetry): Promise<void> {
+  const opts = {
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
+    removeOnComplete: { count: 10_000 },
+    removeOnFail: { count: 10_000 },
+  };
+  for (let start = 0; start < logIds.length; start += 1_000) {
+    const slice = logIds.slice(start, start + 1_000);
+    await queue.addBulk(slice.map((id) => ({ name: 'send', data: { log_id: id }, opts: { ...opts, jobId: emailJobId(id) } })));
+  }
+}
+
+/**
+ * After a send commits: its queued emails go to the queue, then are marked enqueued. Dying between
+ * the two only means the relay enqueues them again, which the job id makes harmless.
+ */
+export function emailDispatcher(sql: Sql, queue: Queue<EmailJob>, retry: EmailRetry) {
+  const enqueue = async (logIds: readonly string[]) => {
+    if (logIds.length === 0) return;
+    await enqueueEmails(queue, logIds, retry);
+    await markEnqueued(sql, logIds);
+  };
+  return { enqueue, forSend: async (broadcastId: string) => enqueue(await pendingEmails(sql, broadcastId)) };
+}
+export type EmailDispatcher = ReturnType<typeof emailDispatcher>;

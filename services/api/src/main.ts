@@ -6,7 +6,7 @@ import type { Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
 import { AdminQueries, Directory, EventPublisher, Inbox } from '@tidings/domain';
 import { createLogger, createRedis, createRegistry, metricFactories, runService, type Logger } from '@tidings/server-kit';
-import { enqueueRelease, scheduledQueue } from '@tidings/jobs';
+import { emailDispatcher, emailQueue, enqueueRelease, scheduledQueue } from '@tidings/jobs';
 import { createApp } from './app.ts';
 import type { ApiDeps } from './deps.ts';
 
@@ -26,6 +26,9 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
   const publisher = new EventPublisher(broker, channelsFor(config.REDIS_PREFIX), database.sql, logger, offlineQueue);
   const releases = scheduledQueue(redis, config.REDIS_PREFIX);
   releases.on('error', (error) => logger.warn({ err: error.message }, 'scheduled queue error'));
+  const emails = emailQueue(redis, config.REDIS_PREFIX);
+  emails.on('error', (error) => logger.warn({ err: error.message }, 'email queue error'));
+  const dispatch = emailDispatcher(database.sql, emails, { attempts: config.EMAIL_MAX_ATTEMPTS, backoffMs: config.EMAIL_RETRY_BASE_MS });
   const registry = createRegistry('api');
   const created = metricFactories.notificationsCreated(registry);
   const deps: ApiDeps = {
@@ -48,6 +51,10 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
         enqueueRelease(releases, broadcastId, sendAt).catch((error: unknown) =>
           logger.warn({ err: (error as Error).message, broadcast: broadcastId }, 'could not enqueue the release; the worker sweep will release it'),
         ),
+      onEmails: (broadcastId) =>
+        dispatch.forSend(broadcastId).catch((error: unknown) =>
+          logger.warn({ err: (error as Error).message, broadcast: broadcastId }, 'could not enqueue emails; the worker email relay will'),
+        ),
     },
     registry,
   };
@@ -63,7 +70,7 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
         server.closeIdleConnections();
       });
       await publisher.flush();
-      await releases.close();
+      await Promise.all([releases.close(), emails.close()]);
       await broker.close();
       redis.disconnect();
       await database.close();

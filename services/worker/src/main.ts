@@ -6,9 +6,11 @@ import { Redis } from 'ioredis';
 import { RedisBroker, RedisOfflineQueue, channelsFor } from '@tidings/cluster';
 import type { Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
-import { EventPublisher, dueScheduled, relayUnpublished, releaseScheduled, type CreateDeps } from '@tidings/domain';
-import { bullPrefix, maintenanceJobs, queueNames, releaseJobSchema, type ReleaseJob } from '@tidings/jobs';
+import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
+import { EmailRenderer, Mailer } from '@tidings/email';
+import { bullPrefix, emailDispatcher, emailQueue, maintenanceJobs, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
 import { createLogger, createRedis, createRegistry, metricFactories, runService, type Logger } from '@tidings/server-kit';
+import { emailDelivery } from './email.ts';
 
 export interface RunningWorker {
   url: string;
@@ -16,12 +18,25 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/** How often overdue scheduled sends are swept up and unpublished notifications relayed. */
+/** How often overdue scheduled sends are swept up, unpublished notifications relayed, and queued emails that never reached the queue enqueued. */
 const RELEASE_SWEEP_MS = 1_000;
 const RELAY_EVERY_MS = 2_000;
+const EMAIL_RELAY_EVERY_MS = 5_000;
+
+export interface WorkerOptions {
+  port?: number;
+  /**
+   * How long an email job's lock lives without renewal, and how often stalled jobs (their worker
+   * died) are looked for: a killed worker's emails are taken up again within about the sum.
+   * @defaultValue 15000 and 10000
+   */
+  emailLockMs?: number;
+  stalledCheckMs?: number;
+}
 
 /** Wires config → clients → queues and workers → health server. Used by `main` and the tests. */
-export async function startWorker(config: Config, logger: Logger = createLogger('worker', config.LOG_LEVEL), port = config.WORKER_PORT): Promise<RunningWorker> {
+export async function startWorker(config: Config, logger: Logger = createLogger('worker', config.LOG_LEVEL), options: WorkerOptions = {}): Promise<RunningWorker> {
+  const port = options.port ?? config.WORKER_PORT;
   const database = createDatabase(config.DATABASE_URL, { max: 5, applicationName: 'tidings-worker' });
   const redis = createRedis(config.REDIS_URL, logger, { name: 'worker', failFast: true });
   // BullMQ workers block on Redis and must retry for ever while it is away.
@@ -33,13 +48,17 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const republished = metricFactories.outboxRepublished(registry);
   const created = metricFactories.notificationsCreated(registry);
   const depth = metricFactories.queueDepth(registry);
+  const prefix = bullPrefix(config.REDIS_PREFIX);
+  const emails = emailQueue(bullConnection, config.REDIS_PREFIX);
+  const dispatch = emailDispatcher(database.sql, emails, { attempts: config.EMAIL_MAX_ATTEMPTS, backoffMs: config.EMAIL_RETRY_BASE_MS });
   const deps: CreateDeps = {
     sql: database.sql,
     publisher,
     broadcastThreshold: config.BROADCAST_THRESHOLD,
     onCreated: (type, count) => created.inc({ type }, count),
+    onEmails: (broadcastId) =>
+      dispatch.forSend(broadcastId).catch((error: Error) => logger.warn({ broadcast: broadcastId, err: error.message }, 'emails not enqueued; the email relay will')),
   };
-  const prefix = bullPrefix(config.REDIS_PREFIX);
 
   async function release(broadcastId: string): Promise<void> {
     const count = await releaseScheduled(deps, broadcastId);
@@ -57,6 +76,10 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const maintenance = new Queue(queueNames.maintenance, { connection: bullConnection, prefix });
   await maintenance.upsertJobScheduler(maintenanceJobs.releaseDue, { every: RELEASE_SWEEP_MS }, { name: maintenanceJobs.releaseDue, opts: { removeOnComplete: true, removeOnFail: 100 } });
   await maintenance.upsertJobScheduler(maintenanceJobs.outboxRelay, { every: RELAY_EVERY_MS }, { name: maintenanceJobs.outboxRelay, opts: { removeOnComplete: true, removeOnFail: 100 } });
+  await maintenance.upsertJobScheduler(maintenanceJobs.emailRelay, { every: EMAIL_RELAY_EVERY_MS }, { name: maintenanceJobs.emailRelay, opts: { removeOnComplete: true, removeOnFail: 100 } });
+  const digestOpts = { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } };
+  await maintenance.upsertJobScheduler(maintenanceJobs.digestDaily, { pattern: config.DIGEST_DAILY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestDaily, opts: digestOpts });
+  await maintenance.upsertJobScheduler(maintenanceJobs.digestWeekly, { pattern: config.DIGEST_WEEKLY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestWeekly, opts: digestOpts });
   const maintenanceWorker = new Worker(
     queueNames.maintenance,
     async (job: Job) => {
@@ -68,11 +91,41 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
           republished.inc(count);
           logger.info({ count }, 'outbox relay republished notifications');
         }
+      } else if (job.name === maintenanceJobs.emailRelay) {
+        const ids = await unenqueuedEmails(database.sql, config.OUTBOX_GRACE_MS);
+        await dispatch.enqueue(ids);
+        if (ids.length > 0) logger.info({ count: ids.length }, 'email relay enqueued queued emails');
+      } else if (job.name === maintenanceJobs.digestDaily || job.name === maintenanceJobs.digestWeekly) {
+        const period = job.name === maintenanceJobs.digestDaily ? 'daily' : 'weekly';
+        const ids = await openDigests(database.sql, period, new Date());
+        await dispatch.enqueue(ids);
+        logger.info({ period, count: ids.length }, 'digests opened');
       }
     },
     { connection: bullConnection, prefix, concurrency: 1 },
   );
-  for (const worker of [scheduledWorker, maintenanceWorker]) {
+  const sendDuration = metricFactories.emailSendDuration(registry);
+  const outcomes = metricFactories.emailSent(registry);
+  let mailer: Mailer | undefined;
+  let emailWorker: Worker<EmailJob> | undefined;
+  if (config.SMTP_URL === undefined) {
+    logger.warn('SMTP_URL is not set: emails stay queued until a worker with SMTP_URL runs');
+  } else {
+    mailer = new Mailer({ url: config.SMTP_URL, from: config.EMAIL_FROM, maxConnections: Math.min(config.EMAIL_CONCURRENCY, 10), sendDuration });
+    const renderer = new EmailRenderer({
+      branding: { productName: config.PRODUCT_NAME, logoUrl: config.BRAND_LOGO_URL, color: config.BRAND_COLOR, footerAddress: config.FOOTER_ADDRESS, publicUrl: config.PUBLIC_URL },
+    });
+    emailWorker = new Worker<EmailJob>(queueNames.email, emailDelivery({ sql: database.sql, renderer, mailer, config, logger, outcomes }), {
+      connection: bullConnection,
+      prefix,
+      concurrency: config.EMAIL_CONCURRENCY,
+      lockDuration: options.emailLockMs ?? 15_000,
+      stalledInterval: options.stalledCheckMs ?? 10_000,
+      // A worker that dies mid-send leaves its job stalled; it is tried again, not failed.
+      maxStalledCount: 5,
+    });
+  }
+  for (const worker of [scheduledWorker, maintenanceWorker, ...(emailWorker ? [emailWorker] : [])]) {
     worker.on('failed', (job, error) => logger.warn({ job: job?.name, id: job?.id, err: error.message }, 'job failed'));
     worker.on('error', (error) => logger.warn({ err: error.message }, 'worker error'));
   }
@@ -96,7 +149,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     }
     if (req.url === '/metrics') {
       void (async () => {
-        for (const queue of [scheduled, maintenance]) {
+        for (const queue of [scheduled, maintenance, emails]) {
           const counts = await queue.getJobCounts('waiting', 'delayed', 'active').catch(() => undefined);
           if (counts) depth.set({ queue: queue.name }, (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.active ?? 0));
         }
@@ -117,8 +170,9 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     close: () =>
       (closing ??= (async () => {
         server.close();
-        await Promise.all([scheduledWorker.close(), maintenanceWorker.close()]);
-        await Promise.all([scheduled.close(), maintenance.close()]);
+        await Promise.all([scheduledWorker.close(), maintenanceWorker.close(), emailWorker?.close()]);
+        await Promise.all([scheduled.close(), maintenance.close(), emails.close()]);
+        mailer?.close();
         await publisher.flush();
         await broker.close();
         redis.disconnect();

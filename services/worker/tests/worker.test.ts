@@ -9,7 +9,7 @@ let c: Cluster;
 let worker: RunningWorker;
 beforeAll(async () => {
   c = await startCluster({ OUTBOX_GRACE_MS: '300' }, 1);
-  worker = await startWorker(c.h.config, createLogger('worker', 'silent'), 0);
+  worker = await startWorker(c.h.config, createLogger('worker', 'silent'), { port: 0 });
 });
 afterAll(async () => {
   await worker?.close();

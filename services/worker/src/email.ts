@@ -1,0 +1,125 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Counter } from 'prom-client';
+import type { Config } from '@tidings/config';
+import type { Sql } from '@tidings/db';
+import { digestEntries, loadEmail, markFinal, markRetrying, markSent, startAttempt, type EmailToSend } from '@tidings/domain';
+import {
+  TemplateError,
+  classifySmtpError,
+  signUnsubscribe,
+  unsubscribeHeaders,
+  unsubscribeUrl,
+  type EmailRenderer,
+  type Mailer,
+  type RenderedEmail,
+} from '@tidings/email';
+import { emailJobSchema, type EmailJob } from '@tidings/jobs';
+import type { Logger } from '@tidings/server-kit';
+
+export interface EmailDeliveryDeps {
+  sql: Sql;
+  renderer: EmailRenderer;
+  mailer: Mailer;
+  config: Pick<Config, 'PUBLIC_URL' | 'UNSUBSCRIBE_SECRET' | 'UNSUBSCRIBE_MAILTO' | 'EMAIL_FROM'>;
+  logger: Logger;
+  /** `tidings_email_sent_total{status}`: sent, failed, suppressed, or retried (a temporary failure that will be tried again). */
+  outcomes: Counter<'status'>;
+}
+
+/** The domain of EMAIL_FROM (`Name <a@example.com>` or `a@example.com`), for Message-IDs. */
+export function messageIdDomain(from: string, publicUrl: string): string {
+  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from);
+  return match?.[1] ?? new URL(publicUrl).hostname;
+}
+
+/**
+ * Sends one queued email. Whatever happens is written to its `email_logs` row: `sent` with the
+ * Message-ID, `suppressed` (address on the suppression list, user unsubscribed, or a digest with
+ * nothing left unread), `failed` with the reason (a 5xx, a broken template, the last attempt), or
+ * still `queued` with the error of a temporary failure, which is thrown so BullMQ retries it.
+ */
+export function emailDelivery(deps: EmailDeliveryDeps) {
+  const { sql, renderer, mailer, config, logger, outcomes } = deps;
+  const domain = messageIdDomain(config.EMAIL_FROM, config.PUBLIC_URL);
+
+  const link = (userId: string, type?: string) => unsubscribeUrl(config.PUBLIC_URL, signUnsubscribe(config.UNSUBSCRIBE_SECRET, { userId, type }));
+
+  /** null: a digest whose items were all read (or opted out of) since it was opened. */
+  async function render(email: EmailToSend): Promise<RenderedEmail | null> {
+    if (email.notification) {
+      const { notification } = email;
+      return renderer.render({
+        type: notification.type,
+        title: notification.title,
+        body: notification.body,
+        actionUrl: notification.actionUrl,
+        data: notification.data,
+        template: notification.template,
+        recipientName: email.recipientName,
+        // The footer link can stop this type only (the page offers all email too).
+        unsubscribeUrl: link(email.userId, notification.type),
+      });
+    }
+    if (email.digest) {
+      const entries = await digestEntries(sql, email.userId, email.digest.since, email.digest.until);
+      if (entries.length === 0) return null;
+      return renderer.renderDigest({ period: email.digest.period, items: entries, recipientName: email.recipientName, unsubscribeUrl: link(email.userId) });
+    }
+    throw new TemplateError('the email has no content: its send is gone');
+  }
+
+  async function finish(email: EmailToSend, status: 'failed' | 'suppressed', reason: string, rendered?: RenderedEmail): Promise<void> {
+    await markFinal(sql, email.id, status, reason, rendered);
+    outcomes.inc({ status });
+    logger.info({ email: email.id, user: email.userId, status, reason }, `email ${status}`);
+  }
+
+  return async function deliver(job: Job<EmailJob>): Promise<void> {
+    const { log_id: id } = emailJobSchema.parse(job.data);
+    const email = await loadEmail(sql, id);
+    if (email === undefined || email.status !== 'queued') return; // deleted, or already done by an earlier run
+    if (email.blockedBy !== null) {
+      await finish(email, 'suppressed', email.blockedBy === 'suppressed' ? 'address is on the suppression list' : 'recipient unsubscribed from email');
+      return;
+    }
+    let rendered: RenderedEmail | null;
+    try {
+      rendered = await render(email);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      await finish(email, 'failed', error.message);
+      throw new UnrecoverableError(error.message);
+    }
+    if (rendered === null) {
+      await finish(email, 'suppressed', 'nothing left to send: every item was read or opted out of');
+      return;
+    }
+    if (!(await startAttempt(sql, id))) return;
+    try {
+      const sent = await mailer.send({
+        to: email.to,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        headers: unsubscribeHeaders(link(email.userId), config.UNSUBSCRIBE_MAILTO),
+        // The same id on every attempt: a copy sent again after a crash is recognisably the same email.
+        messageId: `<${email.id}@${domain}>`,
+      });
+      await markSent(sql, id, { messageId: sent.messageId, subject: rendered.subject, template: rendered.template });
+      outcomes.inc({ status: 'sent' });
+      logger.info({ email: id, user: email.userId, to: email.to, kind: email.kind, attempt: job.attemptsMade + 1 }, 'email sent');
+    } catch (error) {
+      const failure = classifySmtpError(error);
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (!failure.temporary || lastAttempt) {
+        const reason = lastAttempt && failure.temporary ? `gave up after ${job.attemptsMade + 1} attempts: ${failure.message}` : failure.message;
+        await finish(email, 'failed', reason, rendered);
+        throw new UnrecoverableError(reason);
+      }
+      await markRetrying(sql, id, failure.message);
+      outcomes.inc({ status: 'retried' });
+      logger.warn({ email: id, user: email.userId, attempt: job.attemptsMade + 1, err: failure.message }, 'email send failed, will retry');
+      throw failure;
+    }
+  };
+}

@@ -1,0 +1,93 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface SinkMessage {
+  messageId: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  /** Lower-case names, raw values as sent (unfolded). */
+  headers: Record<string, string>;
+  acceptedAt: number;
+}
+
+export interface SmtpSinkOptions {
+  /** Recipients refused at RCPT TO with 550 (a permanent failure). */
+  reject?: (address: string) => boolean;
+  /** Keep only Message-IDs and arrival times (for the benchmark: no parsing cost). */
+  countOnly?: boolean;
+}
+
+/** A real SMTP server for tests: accepts (or refuses) over a socket and keeps what arrived. */
+export class SmtpSink {
+  readonly messages: SinkMessage[] = [];
+  port = 0;
+  readonly #server: SMTPServer;
+
+  constructor(options: SmtpSinkOptions = {}) {
+    this.#server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        if (options.reject?.(address.address)) {
+          return callback(Object.assign(new Error(`5.1.1 <${address.address}>: mailbox unavailable`), { responseCode: 550 }));
+        }
+        callback();
+      },
+      onData: (stream, session, callback) => {
+        const to = session.envelope.rcptTo.map((r) => r.address);
+        if (options.countOnly) {
+          let head = '';
+          stream.on('data', (chunk: Buffer) => {
+            if (head.length < 4_096) head += chunk.toString('latin1');
+          });
+          stream.on('end', () => {
+            const messageId = /^message-id:\s*(\S+)/im.exec(head)?.[1] ?? '';
+            this.messages.push({ messageId, to, subject: '', html: '', text: '', headers: {}, acceptedAt: Date.now() });
+            callback(null);
+          });
+          return;
+        }
+        simpleParser(stream).then(
+          (parsed) => {
+            const headers: Record<string, string> = {};
+            for (const { key, line } of parsed.headerLines) headers[key] = line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim();
+            this.messages.push({
+              messageId: parsed.messageId ?? '',
+              to,
+              subject: parsed.subject ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+              text: parsed.text ?? '',
+              headers,
+              acceptedAt: Date.now(),
+            });
+            callback(null);
+          },
+          (error: Error) => callback(error),
+        );
+      },
+    });
+    this.#server.on('error', () => {});
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.#server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.#server.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  to(address: string): SinkMessage[] {
+    return this.messages.filter((message) => message.to.includes(address));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
