@@ -1,20 +1,22 @@
 // `npm start`: pnpm 12 → install → Postgres and Redis → migrate → every service, one terminal.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import readline from 'node:readline';
 import { ROOT, ensurePnpm, ensureServices, install, run } from './lib/bootstrap.mjs';
 
 const env = process.env;
 const API_PORT = env.API_PORT || '3000';
+const MAILBOX_SMTP_PORT = env.MAILBOX_SMTP_PORT || '1025';
+const MAILBOX_HTTP_PORT = env.MAILBOX_HTTP_PORT || '8025';
+/** Without an SMTP server of the user's own, emails go to the dev mailbox, which keeps them for reading. */
+const devMailbox = !env.SMTP_URL;
 
-/** Every service `npm start` runs; those whose entry file does not exist yet are skipped. */
+/** Every service `npm start` runs. */
 const SERVICES = [
+  ...(devMailbox ? [{ name: 'mailbox', entry: 'services/mailbox/src/main.ts', env: { MAILBOX_SMTP_PORT, MAILBOX_HTTP_PORT } }] : []),
   { name: 'api', entry: 'services/api/src/main.ts', env: { API_PORT } },
   { name: 'gateway-1', entry: 'services/gateway/src/main.ts', env: { GATEWAY_PORT: '3001', GATEWAY_ID: 'gateway-1' } },
   { name: 'gateway-2', entry: 'services/gateway/src/main.ts', env: { GATEWAY_PORT: '3002', GATEWAY_ID: 'gateway-2' } },
   { name: 'worker', entry: 'services/worker/src/main.ts', env: { WORKER_PORT: env.WORKER_PORT || '3003' } },
-  // The dev mailbox joins here once it exists.
 ];
 
 const STOP_TIMEOUT_MS = 10_000;
@@ -23,7 +25,7 @@ const READY_TIMEOUT_MS = 60_000;
 const pnpm = await ensurePnpm();
 await install(pnpm);
 const { databaseUrl, redisUrl } = await ensureServices();
-const baseEnv = { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+const baseEnv = { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...(devMailbox ? { SMTP_URL: `smtp://127.0.0.1:${MAILBOX_SMTP_PORT}` } : {}) };
 
 const migrated = await run(pnpm[0], [...pnpm.slice(1), 'run', 'migrate'], { env: baseEnv });
 if (migrated !== 0) {
@@ -31,7 +33,7 @@ if (migrated !== 0) {
   process.exit(migrated);
 }
 
-const services = SERVICES.filter((service) => fs.existsSync(path.join(ROOT, service.entry)));
+const services = SERVICES;
 const width = Math.max(...services.map((service) => service.name.length), 8);
 const children = new Map();
 let stopping = false;
@@ -133,6 +135,7 @@ if (services.some((service) => service.name === 'api')) {
       `  API docs     ${api}/docs`,
       `  metrics      ${api}/metrics`,
       ...(gateways.length > 0 ? [`  WebSocket    ${gateways.join('  ')}`] : []),
+      devMailbox ? `  dev mailbox  http://127.0.0.1:${MAILBOX_HTTP_PORT}  (every email sent; SMTP on ${MAILBOX_SMTP_PORT})` : `  email        via ${env.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}`,
       `  a token      pnpm -s run token --sub alice --role admin`,
       '',
     ];

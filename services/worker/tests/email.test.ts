@@ -141,6 +141,14 @@ describe('notification emails', () => {
     expect(sink.to(cy.address)).toHaveLength(1);
   });
 
+  it('reach a user who turned in-app off but kept email, with no inbox row', async () => {
+    const lin = await recipient('lin', 'example.com', { in_app_enabled: false });
+    await send(lin.id, { title: 'Email only' });
+    await eventually(() => expect(sink.to(lin.address).map((m) => m.subject)).toEqual(['Email only']));
+    expect((await h.request('GET', '/v1/notifications', { token: h.userToken(lin.id) })).body.items).toEqual([]);
+    expect((await logsOf(lin.id))[0]).toMatchObject({ notification_id: null, status: 'sent' });
+  });
+
   it('fail at once with the reason on a permanent (5xx) refusal', async () => {
     const dee = await recipient('dee', 'rejected.test');
     await send(dee.id);
@@ -212,6 +220,16 @@ describe('notification emails', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await logsOf(ivy.id)).toHaveLength(0);
     await eventually(() => expect(sink.to(ivy.address).map((m) => m.subject)).toEqual(['Later']), 5_000);
+  });
+});
+
+describe('worker metrics', () => {
+  it('count emails by outcome, time the SMTP sends and show the email queue depth', async () => {
+    const text = await (await fetch(`${worker.url}/metrics`)).text();
+    expect(text).toMatch(/^tidings_email_sent_total\{status="sent"[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^tidings_email_sent_total\{status="failed"[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^tidings_email_send_duration_seconds_count\{[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^tidings_queue_depth\{queue="email"[^}]*\} \d+/m);
   });
 });
 
