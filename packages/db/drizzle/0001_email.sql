@@ -18,6 +18,7 @@ ALTER TABLE "email_logs" ADD COLUMN "enqueued_at" timestamp with time zone;--> s
 ALTER TABLE "notification_preferences" ADD COLUMN "digest_sent_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "email_logs" ADD CONSTRAINT "email_logs_broadcast_id_broadcasts_id_fk" FOREIGN KEY ("broadcast_id") REFERENCES "public"."broadcasts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "email_logs_dedupe_idx" ON "email_logs" USING btree ("dedupe_key");--> statement-breakpoint
+CREATE INDEX "email_logs_broadcast_idx" ON "email_logs" USING btree ("broadcast_id");--> statement-breakpoint
 CREATE INDEX "email_logs_provider_idx" ON "email_logs" USING btree ("provider_message_id") WHERE "email_logs"."provider_message_id" is not null;--> statement-breakpoint
 CREATE INDEX "email_logs_unenqueued_idx" ON "email_logs" USING btree ("queued_at") WHERE "email_logs"."status" = 'queued' and "email_logs"."enqueued_at" is null;--> statement-breakpoint
 ALTER TABLE "email_logs" ADD CONSTRAINT "email_logs_status_check" CHECK ("email_logs"."status" in ('queued', 'sent', 'failed', 'bounced', 'suppressed'));

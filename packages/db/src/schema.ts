@@ -155,6 +155,7 @@ export const emailLogs = pgTable(
     index('email_logs_user_idx').on(t.userId, t.queuedAt),
     index('email_logs_queued_idx').on(t.queuedAt, t.id),
     uniqueIndex('email_logs_dedupe_idx').on(t.dedupeKey),
+    index('email_logs_broadcast_idx').on(t.broadcastId),
     index('email_logs_provider_idx').on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
     index('email_logs_unenqueued_idx').on(t.queuedAt).where(sql`${t.status} = 'queued' and ${t.enqueuedAt} is null`),
     check('email_logs_status_check', sql`${t.status} in ('queued', 'sent', 'failed', 'bounced', 'suppressed')`),
