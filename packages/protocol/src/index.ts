@@ -7,3 +7,4 @@ export * from './notification-types.ts';
 export * from './admin.ts';
 export * from './events.ts';
 export * from './frames.ts';
+export * from './email.ts';

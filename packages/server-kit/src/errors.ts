@@ -5,8 +5,10 @@
 export const errorCodes = {
   validation_failed: { status: 400, hint: 'Fix the fields named in `details` and send again.' },
   invalid_json: { status: 400, hint: 'Send a well-formed JSON body with Content-Type: application/json.' },
+  invalid_token: { status: 400, hint: 'The unsubscribe link is incomplete or altered; open the whole link from the email again.' },
   unauthorized: { status: 401, hint: 'Send a valid JWT as `Authorization: Bearer <token>`.' },
   token_expired: { status: 401, hint: 'Fetch a fresh token and send again.' },
+  invalid_signature: { status: 401, hint: 'Sign `<t>.<raw body>` with EMAIL_WEBHOOK_SECRET in X-Tidings-Signature, with t within 300 s of now.' },
   forbidden: { status: 403, hint: 'Use a token with the role or scope the route needs.' },
   not_found: { status: 404, hint: 'Check the id; another user\'s notification also answers 404.' },
   conflict: { status: 409, hint: 'The resource changed under you; read it again and retry.' },
@@ -17,6 +19,7 @@ export const errorCodes = {
   internal_error: { status: 500, hint: 'A bug: the service logs the cause at level error with the method, path and user.' },
   database_unavailable: { status: 503, hint: 'Postgres is unreachable; retry shortly (the service reconnects by itself).' },
   redis_unavailable: { status: 503, hint: 'Redis is unreachable; retry shortly (the service reconnects by itself).' },
+  not_configured: { status: 503, hint: 'The feature needs the setting the message names (e.g. EMAIL_WEBHOOK_SECRET); set it and restart.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

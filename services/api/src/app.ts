@@ -9,27 +9,46 @@ import type { ApiDeps } from './deps.ts';
 import { authorize } from './http/auth.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { mountHealth } from './http/health.ts';
+import { sendPage } from './http/html.ts';
 import { rateLimit } from './http/rate-limit.ts';
-import type { RouteSpec } from './http/route.ts';
-import { parseOrThrow } from './http/validate.ts';
+import type { BodyFormat, RouteSpec } from './http/route.ts';
+import { parseJsonBytes, parseOrThrow } from './http/validate.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { directoryRoutes } from './routes/directory.ts';
+import { emailEventRoutes } from './routes/email-events.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { preferenceRoutes } from './routes/preferences.ts';
+import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  return [...notificationRoutes(deps), ...preferenceRoutes(deps), ...directoryRoutes(deps), ...adminRoutes(deps)];
+  return [
+    ...notificationRoutes(deps),
+    ...preferenceRoutes(deps),
+    ...directoryRoutes(deps),
+    ...adminRoutes(deps),
+    ...unsubscribeRoutes(deps),
+    ...emailEventRoutes(deps),
+  ];
 }
+
+/** Each route reads its body in its own format; all share the API's size limit. */
+const bodyReaders: Record<BodyFormat, RequestHandler[]> = {
+  json: [express.json({ limit: limits.requestBodyBytes, strict: true })],
+  form: [express.urlencoded({ extended: false, limit: limits.requestBodyBytes }), express.json({ limit: limits.requestBodyBytes, strict: true })],
+  'raw-json': [express.raw({ type: () => true, limit: limits.requestBodyBytes })],
+};
 
 function handlerFor(spec: RouteSpec): RequestHandler {
   return async (req, res) => {
     const params = spec.params ? parseOrThrow(spec.params, req.params, 'path') : undefined;
     const query = spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined;
-    const body = spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : undefined;
+    const input = spec.bodyFormat === 'raw-json' ? parseJsonBytes(req.body) : (req.body ?? {});
+    const body = spec.body ? parseOrThrow(spec.body, input, 'body') : undefined;
     const result = await spec.handler({ principal: res.locals.principal, params, query, body, req, res });
     res.status(result.status).set(result.headers ?? {});
-    if (result.body === undefined) res.end();
+    if (result.html !== undefined) sendPage(res, result.html);
+    else if (result.body === undefined) res.end();
     else res.json(result.body);
   };
 }
@@ -65,7 +84,6 @@ export function createApp(deps: ApiDeps): Express {
       exposedHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'],
     }),
   );
-  app.use(express.json({ limit: limits.requestBodyBytes, strict: true }));
 
   mountHealth(app, { sql: deps.database.sql, redis: deps.redis, registry: deps.registry });
 
@@ -79,7 +97,8 @@ export function createApp(deps: ApiDeps): Express {
   const routes = apiRoutes(deps);
   for (const spec of routes) {
     const guards = spec.access === 'public' ? [] : [authorize(deps.verify, spec.access), limiter];
-    app[spec.method](spec.path, ...guards, handlerFor(spec));
+    const pageErrors = spec.errorPage ? [errorHandler(deps.logger, spec.errorPage)] : [];
+    app[spec.method](spec.path, ...bodyReaders[spec.bodyFormat ?? 'json'], ...(spec.before ?? []), ...guards, handlerFor(spec), ...pageErrors);
   }
 
   const document = openApiDocument(routes, deps.config.PUBLIC_URL);

@@ -9,7 +9,15 @@ const accessNote: Record<RouteSpec['access'], string> = {
   admin: 'Needs the `admin` role.',
 };
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
+const errorContent = { 'application/json': { schema: errorBodySchema } };
+const errorResponse = (description: string) => ({ description, content: errorContent });
+const htmlContent = { 'text/html': { schema: { type: 'string' } } } as const;
+
+/** The media types a route's body is read in (see `BodyFormat`). */
+function requestContent(spec: RouteSpec): Record<string, { schema: unknown }> {
+  if (spec.bodyFormat === 'form') return { 'application/x-www-form-urlencoded': { schema: spec.body }, 'application/json': { schema: spec.body } };
+  return { 'application/json': { schema: spec.body } };
+}
 
 /** The OpenAPI 3.1 document, made from the same route specs and zod schemas the server runs. */
 export function openApiDocument(routes: readonly RouteSpec[], serverUrl: string) {
@@ -18,11 +26,9 @@ export function openApiDocument(routes: readonly RouteSpec[], serverUrl: string)
     const path = spec.path.replace(/:(\w+)/g, '{$1}');
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(spec.responses)) {
-      responses[status] = response.schema
-        ? { description: response.description, content: { 'application/json': { schema: response.schema } } }
-        : Number(status) >= 400
-          ? errorResponse(response.description)
-          : { description: response.description };
+      const json = response.schema ? { 'application/json': { schema: response.schema } } : Number(status) >= 400 ? errorContent : undefined;
+      const content = { ...json, ...(response.html ? htmlContent : {}) };
+      responses[status] = Object.keys(content).length === 0 ? { description: response.description } : { description: response.description, content };
     }
     responses['400'] ??= errorResponse('Bad input: `details` names each field');
     if (spec.access !== 'public') {
@@ -33,11 +39,11 @@ export function openApiDocument(routes: readonly RouteSpec[], serverUrl: string)
     responses['503'] ??= errorResponse('Postgres or Redis unavailable');
     const operation: ZodOpenApiOperationObject = {
       summary: spec.summary,
-      description: accessNote[spec.access],
+      description: spec.description ? `${accessNote[spec.access]}\n\n${spec.description}` : accessNote[spec.access],
       tags: [spec.tag],
       security: spec.access === 'public' ? [] : [{ bearer: [] }],
       responses,
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+      ...(spec.body ? { requestBody: { required: true, content: requestContent(spec) } } : {}),
       ...(spec.query || spec.params || spec.headers
         ? { requestParams: { ...(spec.query ? { query: spec.query } : {}), ...(spec.params ? { path: spec.params } : {}), ...(spec.headers ? { header: spec.headers } : {}) } }
         : {}),

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createLogger } from '@tidings/server-kit';
 import { createTestEnvironment, type TestEnvironment } from '@tidings/test-support';
 import { startApi, type RunningApi } from '../src/main.ts';
@@ -22,6 +23,9 @@ export interface ApiResponse {
 export async function startHarness(overrides: Record<string, string> = {}, options: { databasePort?: number } = {}): Promise<ApiHarness> {
   const env = await createTestEnvironment(overrides, options);
   const api = await startApi(env.config, createLogger('api', process.env.TEST_LOG_LEVEL ?? 'silent'), 0);
+  // Until its Redis client is connected the API rate-limits in memory (a separate count); tests of the
+  // limits expect the shared budget from the first request.
+  if (api.deps.redis.status !== 'ready') await once(api.deps.redis, 'ready');
   const service = env.sign({ sub: 'billing-service', scope: 'notifications:publish' });
   const admin = env.sign({ sub: 'root', roles: ['admin'] });
   return {

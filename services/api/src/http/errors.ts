@@ -1,15 +1,26 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, isDatabaseUnavailable, isRedisUnavailable, type Logger } from '@tidings/server-kit';
+import { prefersJson, sendPage } from './html.ts';
 
-/** Turns anything thrown into the JSON error shape, and logs what a client should not see. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/**
+ * Turns anything thrown into the JSON error shape, and logs what a client should not see. With
+ * `page`, clients that prefer HTML get the error as a page instead (a route for people).
+ */
+export function errorHandler(logger: Logger, page?: (error: AppError) => string): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const appError = toAppError(error);
     if (appError.status >= 500) {
       logger.error({ err: error, method: req.method, path: req.path, user: res.locals.principal?.userId }, `request failed: ${appError.code}`);
     }
     if (res.headersSent) return;
-    res.status(appError.status).json(appError.toBody());
+    res.status(appError.status);
+    if (page === undefined) {
+      res.json(appError.toBody());
+      return;
+    }
+    res.vary('Accept');
+    if (prefersJson(req)) res.json(appError.toBody());
+    else sendPage(res, page(appError));
   };
 }
 

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { NextFunction, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Principal } from '@tidings/auth';
@@ -13,35 +13,40 @@ export interface RateLimitOptions {
 }
 
 /**
- * Per-token limits (by `sub`), shared by every API instance through Redis. While Redis is down each
- * instance falls back to an in-memory limiter of the same size rather than refusing all traffic.
+ * A per-minute budget shared by every API instance through Redis. While Redis is down each instance
+ * falls back to an in-memory limiter of the same size rather than refusing all traffic.
  */
-export function rateLimit(options: RateLimitOptions): RequestHandler {
-  const make = (name: string, points: number) =>
-    new RateLimiterRedis({
-      storeClient: options.redis,
-      keyPrefix: `${options.keyPrefix}rl:${name}`,
-      points,
-      duration: 60,
-      insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
-    });
-  const users = make('user', options.userPerMinute);
-  const services = make('service', options.servicePerMinute);
+class MinuteBudget {
+  readonly #limiter: RateLimiterRedis;
 
-  return async (_req, res, next) => {
-    const principal = res.locals.principal as Principal | undefined;
-    if (!principal) return next();
-    const limiter = principal.canPublish ? services : users;
-    const limit = principal.canPublish ? options.servicePerMinute : options.userPerMinute;
+  constructor(
+    redis: Redis,
+    keyPrefix: string,
+    name: string,
+    readonly limit: number,
+    private readonly logger: Logger,
+  ) {
+    this.#limiter = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${keyPrefix}rl:${name}`,
+      points: limit,
+      duration: 60,
+      insuranceLimiter: new RateLimiterMemory({ points: limit, duration: 60 }),
+    });
+  }
+
+  /** Spends one point of `key`'s budget, sets the RateLimit headers, and passes on or answers 429. */
+  async spend(key: string, res: Response, next: NextFunction, who: Record<string, string>): Promise<void> {
+    const { limit, logger } = this;
     try {
-      const state = await limiter.consume(principal.userId);
+      const state = await this.#limiter.consume(key);
       res.setHeader('RateLimit-Limit', String(limit));
       res.setHeader('RateLimit-Remaining', String(state.remainingPoints));
       res.setHeader('RateLimit-Reset', String(Math.ceil(state.msBeforeNext / 1000)));
       next();
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) {
-        options.logger.warn({ err: (rejection as Error).message }, 'rate limiter failed; request let through');
+        logger.warn({ err: (rejection as Error).message }, 'rate limiter failed; request let through');
         return next();
       }
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
@@ -49,8 +54,42 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
       res.setHeader('RateLimit-Limit', String(limit));
       res.setHeader('RateLimit-Remaining', '0');
       res.setHeader('RateLimit-Reset', String(seconds));
-      options.logger.info({ user: principal.userId }, 'rate limited');
+      logger.info(who, 'rate limited');
       next(new AppError('rate_limited', `too many requests; retry in ${seconds} s`));
     }
+  }
+}
+
+/** Per-token limits (by `sub`): one budget for user tokens, a larger one for publishers and admins. */
+export function rateLimit(options: RateLimitOptions): RequestHandler {
+  const users = new MinuteBudget(options.redis, options.keyPrefix, 'user', options.userPerMinute, options.logger);
+  const services = new MinuteBudget(options.redis, options.keyPrefix, 'service', options.servicePerMinute, options.logger);
+
+  return (_req, res, next) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (!principal) return next();
+    return (principal.canPublish ? services : users).spend(principal.userId, res, next, { user: principal.userId });
+  };
+}
+
+export interface IpRateLimitOptions {
+  redis: Redis;
+  keyPrefix: string;
+  /** Names the budget, so routes limited separately do not share one. */
+  name: string;
+  perMinute: number;
+  logger: Logger;
+}
+
+/**
+ * Per-client-address limits for routes without a token (the unsubscribe page). The address is
+ * express's `req.ip`: behind a proxy every client shares the proxy's address unless express is told
+ * to trust it.
+ */
+export function ipRateLimit(options: IpRateLimitOptions): RequestHandler {
+  const budget = new MinuteBudget(options.redis, options.keyPrefix, `ip:${options.name}`, options.perMinute, options.logger);
+  return (req, res, next) => {
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    return budget.spend(ip, res, next, { ip, route: options.name });
   };
 }

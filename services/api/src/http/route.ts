@@ -1,6 +1,7 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import type { Principal } from '@tidings/auth';
+import type { AppError } from '@tidings/server-kit';
 
 /**
  * Who may call a route:
@@ -13,9 +14,22 @@ export type Access = 'public' | 'inbox' | 'publisher' | 'admin';
 
 export interface RouteResult {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** A page for people, sent instead of `body`. */
+  html?: string;
   headers?: Record<string, string>;
 }
+
+/**
+ * How a route's body arrives:
+ * - `json` (the default);
+ * - `form`: `application/x-www-form-urlencoded` as HTML forms and RFC 8058 one-click send it (JSON is
+ *   accepted too; any other type reads as an empty body);
+ * - `raw-json`: JSON whose exact bytes the route's `before` steps see as a Buffer in `req.body`, to
+ *   check a signature over them; it is parsed after those steps.
+ */
+export type BodyFormat = 'json' | 'form' | 'raw-json';
 
 export interface RouteContext<B, Q, P> {
   principal: Principal;
@@ -39,12 +53,21 @@ export interface RouteSpec<B extends z.ZodType | undefined = any, Q extends z.Zo
   summary: string;
   tag: string;
   access: Access;
+  /** Said in the document after the access rule. */
+  description?: string;
+  /** @defaultValue `json` */
+  bodyFormat?: BodyFormat;
+  /** Run after the body is read and before anything is validated: a signature check, a rate limit of its own. */
+  before?: RequestHandler[];
+  /** Renders the route's errors as a page for clients that prefer HTML (others still get the JSON shape). */
+  errorPage?: (error: AppError) => string;
   body?: B;
   query?: Q;
   params?: P;
   /** Extra request headers the route reads, for the document. */
   headers?: z.ZodObject;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** `html`: the answer is (also) a page, by content negotiation. */
+  responses: Record<number, { description: string; schema?: z.ZodType; html?: boolean }>;
   handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<RouteResult>;
 }
 

@@ -18,3 +18,13 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, whe
   const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
   throw new AppError('validation_failed', `invalid ${where}: ${summary}`, details);
 }
+
+/** The JSON of a body kept as bytes (a signed webhook's); an empty body reads as `{}`. */
+export function parseJsonBytes(body: unknown): unknown {
+  if (!Buffer.isBuffer(body) || body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new AppError('invalid_json', 'the request body is not valid JSON');
+  }
+}

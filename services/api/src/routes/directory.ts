@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validateTemplate } from '@tidings/email';
 import {
   notificationTypeSchema,
   notificationTypeUpsertSchema,
@@ -7,11 +8,24 @@ import {
   typeKeySchema,
   userIdSchema,
 } from '@tidings/protocol';
+import { AppError } from '@tidings/server-kit';
 import { route } from '../http/route.ts';
 import type { ApiDeps } from '../deps.ts';
 
 const recipientParams = z.strictObject({ id: userIdSchema });
 const typeParams = z.strictObject({ key: typeKeySchema });
+
+/** A type's MJML override is compiled at write time, so a broken one is refused here rather than failing every email later. */
+async function checkTemplate(template: string | null | undefined): Promise<void> {
+  if (!template) return;
+  const problems = await validateTemplate(template);
+  if (problems.length === 0) return;
+  throw new AppError(
+    'validation_failed',
+    `invalid body: template: ${problems.join('; ')}`,
+    problems.map((message) => ({ path: 'template', message })),
+  );
+}
 
 export function directoryRoutes(deps: ApiDeps) {
   return [
@@ -74,6 +88,7 @@ export function directoryRoutes(deps: ApiDeps) {
       body: notificationTypeUpsertSchema,
       responses: { 200: { description: 'The type', schema: notificationTypeSchema } },
       handler: async ({ params, body, principal }) => {
+        await checkTemplate(body.template);
         const { type, created } = await deps.directory.upsertType(params.key, body);
         deps.logger.info({ by: principal.userId, type: params.key, created }, created ? 'notification type created' : 'notification type updated');
         return { status: 200, body: type };
