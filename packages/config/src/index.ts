@@ -40,6 +40,19 @@ const envSchema = z
       .string()
       .default('')
       .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    /**
+     * express's `trust proxy`: which proxies may set X-Forwarded-For, so per-address limits see the
+     * client rather than the load balancer. `true`, a hop count, or addresses/subnets (`loopback, 10.0.0.0/8`).
+     */
+    TRUST_PROXY: z
+      .string()
+      .default('')
+      .transform((value): boolean | number | string => {
+        const trimmed = value.trim();
+        if (trimmed === '' || trimmed === 'false') return false;
+        if (trimmed === 'true') return true;
+        return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+      }),
     RATE_LIMIT_USER_PER_MINUTE: positiveInt(600),
     RATE_LIMIT_SERVICE_PER_MINUTE: positiveInt(120_000),
     BROADCAST_THRESHOLD: positiveInt(100),

@@ -58,6 +58,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
 
   const requestDuration = metricFactories.httpRequestDuration(deps.registry);
   app.use((req, res, next) => {

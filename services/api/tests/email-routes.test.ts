@@ -301,4 +301,16 @@ describe('without a webhook secret', () => {
     expect(limited.body.error.code).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
+
+  it('behind a trusted proxy, limits each forwarded client address separately', async () => {
+    const proxied = await startHarness({ TRUST_PROXY: 'loopback' });
+    try {
+      const from = (ip: string) => proxied.request('GET', '/v1/unsubscribe?token=x', { headers: { 'x-forwarded-for': ip } });
+      for (let i = 0; i < unsubscribePerMinute; i++) expect((await from('203.0.113.7')).status).toBe(400);
+      expect((await from('203.0.113.7')).status).toBe(429);
+      expect((await from('198.51.100.9')).status).toBe(400);
+    } finally {
+      await proxied.close();
+    }
+  });
 });
