@@ -12,6 +12,7 @@ import { createSigner, PUBLISH_SCOPE } from '@tidings/auth';
 import { loadConfig } from '@tidings/config';
 import { dropDatabase } from '@tidings/db';
 import { disturbedRuns } from './cpu.ts';
+import { clearRedisPrefix } from '@tidings/test-support/bench';
 import { fmtInt } from './load.ts';
 import { SERVICE, broadcastScenario, createScenario, listScenario, type Context, type Row } from './scenarios.ts';
 import {
@@ -21,7 +22,6 @@ import {
   USERS,
   benchDatabaseUrl,
   benchDir,
-  clearRedisPrefix,
   lockBenchRun,
   recreateDatabase,
   seedInbox,
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   try {
     console.log('setup');
     await timed('recreate and migrate tidings_bench', () => recreateDatabase(databaseUrl));
-    await clearRedisPrefix(redis);
+    await clearRedisPrefix(redis, REDIS_PREFIX);
     for (const [name, value] of options.pgSettings) await sql.unsafe(`alter database "${BENCH_DB}" set ${name} = '${value}'`);
     const [pg] = await sql<{ version: string; sync: string; buffers: string }[]>`
       select current_setting('server_version') as version, current_setting('synchronous_commit') as sync, current_setting('shared_buffers') as buffers`;
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(apis.map((child) => child.stop()));
     if (options.profile) console.log(`CPU profile of the API child written to ${benchDir}profiles/`);
-    await clearRedisPrefix(redis).catch(() => 0);
+    await clearRedisPrefix(redis, REDIS_PREFIX).catch(() => 0);
     redis.disconnect();
     await sql.end({ timeout: 5 });
     if (options.keep) console.log(`kept database ${databaseUrl}`);

@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import postgres from 'postgres';
-import { dropDatabase, ensureDatabase, maintenanceUrl, migrateDatabase } from '@tidings/db';
+import { freePort, lockBenchRun as lockRun, recreateDatabase } from '@tidings/test-support/bench';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const benchDir = fileURLToPath(new URL('./', import.meta.url));
@@ -29,25 +27,10 @@ export function benchDatabaseUrl(): string {
   return url.toString();
 }
 
-/**
- * Two runs at once would drop each other's database: each run holds a session advisory lock on
- * the server's maintenance database, and a second run stops at once instead.
- */
-export async function lockBenchRun(url: string): Promise<() => Promise<void>> {
-  const admin = postgres(maintenanceUrl(url), { max: 1, idle_timeout: 0, onnotice: () => {} });
-  const [row] = await admin<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${`bench:${BENCH_DB}`})) as locked`;
-  if (!row?.locked) {
-    await admin.end();
-    throw new Error(`another benchmark run is using ${BENCH_DB} on this server; wait for it to finish`);
-  }
-  return () => admin.end({ timeout: 5 });
-}
+/** One run at a time per Postgres server, since a run drops and recreates the bench database. */
+export const lockBenchRun = (url: string) => lockRun(url, BENCH_DB);
 
-export async function recreateDatabase(url: string): Promise<void> {
-  await dropDatabase(url);
-  await ensureDatabase(url);
-  await migrateDatabase(url);
-}
+export { recreateDatabase };
 
 export async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -121,26 +104,6 @@ export async function seedBroadcastAudience(sql: postgres.Sql): Promise<number> 
   await checkpoint(sql);
   const [row] = await sql<{ count: number }[]>`select count(*)::int as count from recipients where roles && array[${BROADCAST_ROLE}]::text[]`;
   return row?.count ?? 0;
-}
-
-/** Deletes every key under the bench prefix (rate-limit counters, offline queues, presence). */
-export async function clearRedisPrefix(redis: Redis): Promise<number> {
-  let removed = 0;
-  const stream = redis.scanStream({ match: `${REDIS_PREFIX}*`, count: 1_000 });
-  for await (const keys of stream as AsyncIterable<string[]>) {
-    if (keys.length > 0) removed += await redis.unlink(...keys);
-  }
-  return removed;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 export interface ApiChild {

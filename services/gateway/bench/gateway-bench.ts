@@ -9,6 +9,7 @@ import { createSigner } from '@tidings/auth';
 import { describeBroadcasts, runBroadcasts } from './broadcast.ts';
 import { killAllChildren } from './children.ts';
 import { describeLatency, runLatency } from './latency.ts';
+import { clearRedisPrefix } from '@tidings/test-support/bench';
 import { describeMemory, marginal, memoryPoint, settledStats } from './memory.ts';
 import { parseOptions, type BenchOptions, type System } from './options.ts';
 import { describeProfile, latestProfiles, monotonicUs, summarise, type Window } from './profile.ts';
@@ -16,9 +17,10 @@ import { comparisonTable, machineInfo, type SystemResult } from './report.ts';
 import { ApiClient, sendAtRate } from './sender.ts';
 import {
   benchDatabaseUrl,
-  clearRedisPrefix,
   dropDatabase,
   jwtSecret,
+  REDIS_PREFIX,
+  REDIS_URL,
   recreateDatabase,
   seedRecipients,
   sleep,
@@ -48,7 +50,7 @@ function cleanup(): Promise<void> {
     resources.tap?.stop();
     await resources.client?.close().catch(() => {});
     await dropDatabase(databaseUrl).catch((error: unknown) => log(`could not drop ${databaseUrl}: ${(error as Error).message}`));
-    await clearRedisPrefix().catch(() => 0);
+    await clearRedisPrefix(REDIS_URL, REDIS_PREFIX).catch(() => 0);
   })());
 }
 
@@ -167,7 +169,7 @@ async function runSystem(system: System, opts: BenchOptions, client: ApiClient, 
     if (files.size === 0) log('  (no CPU profile found: did the gateways exit cleanly?)');
     for (const [name, file] of files) for (const window of windows) log(describeProfile(summarise(file, window), name));
   }
-  await clearRedisPrefix();
+  await clearRedisPrefix(REDIS_URL, REDIS_PREFIX);
   return result;
 }
 
@@ -178,7 +180,7 @@ async function main(): Promise<void> {
   log(`setting up ${databaseUrl} with ${options.users} recipients…`);
   await recreateDatabase(databaseUrl);
   await seedRecipients(databaseUrl, options.users);
-  await clearRedisPrefix();
+  await clearRedisPrefix(REDIS_URL, REDIS_PREFIX);
   resources.api = await startApi(databaseUrl);
   const sign = createSigner({ JWT_SECRET: jwtSecret(), JWT_PUBLIC_KEY: undefined, JWT_PRIVATE_KEY: undefined, JWT_ISSUER: undefined, JWT_AUDIENCE: undefined });
   resources.client = new ApiClient(resources.api.url, sign({ sub: 'gwbench', scope: 'notifications:publish', expiresIn: 6 * 3_600 }), options.httpConnections);

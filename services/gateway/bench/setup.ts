@@ -1,7 +1,4 @@
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { DEV_JWT_SECRET } from '@tidings/config';
 import { createDatabase, dropDatabase, ensureDatabase, migrateDatabase } from '@tidings/db';
 
@@ -54,32 +51,6 @@ export async function seedRecipients(url: string, users: number): Promise<void> 
   } finally {
     await database.close();
   }
-}
-
-/** Deletes every key under the bench prefix (offline queues, presence, rate-limit counters). */
-export async function clearRedisPrefix(): Promise<number> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let removed = 0;
-  try {
-    const stream = redis.scanStream({ match: `${REDIS_PREFIX}*`, count: 1_000 });
-    for await (const keys of stream as AsyncIterable<string[]>) {
-      if (keys.length > 0) removed += await redis.unlink(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
-  return removed;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

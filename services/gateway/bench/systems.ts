@@ -1,6 +1,7 @@
 import { startNodeService, type Service } from './children.ts';
 import type { System } from './options.ts';
-import { freePort, jwtSecret, REDIS_PREFIX, REDIS_URL, SOCKET_IO_KEY, waitForHttp } from './setup.ts';
+import { freePort } from '@tidings/test-support/bench';
+import { jwtSecret, REDIS_PREFIX, REDIS_URL, SOCKET_IO_KEY, waitForHttp } from './setup.ts';
 
 /** Settings shared by the API and the gateways: the bench database and prefix, limits out of the way. */
 function commonEnv(databaseUrl: string): Record<string, string> {
