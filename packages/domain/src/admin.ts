@@ -6,8 +6,10 @@ import type {
   adminBroadcastsQuerySchema,
   adminEmailLogsQuerySchema,
   adminNotificationsQuerySchema,
+  adminSuppressionsQuerySchema,
   broadcastSchema,
   emailLogSchema,
+  emailSuppressionSchema,
 } from '@tidings/protocol';
 import { AppError, notFound } from '@tidings/server-kit';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -16,6 +18,7 @@ import { iso, toNotification } from './rows.ts';
 
 type Broadcast = z.infer<typeof broadcastSchema>;
 type EmailLog = z.infer<typeof emailLogSchema>;
+type EmailSuppression = z.infer<typeof emailSuppressionSchema>;
 
 /** Keyset condition for "older than the cursor", newest first by (time, id). */
 function olderThan(cursor: string | undefined, time: AnyColumn, id: AnyColumn): SQL | undefined {
@@ -37,6 +40,14 @@ function page<R, T>(rows: R[], limit: number, map: (row: R) => T, key: (row: R) 
 const b = schema.broadcasts;
 const n = schema.notifications;
 const e = schema.emailLogs;
+const s = schema.emailSuppressions;
+
+const toSuppression = (row: typeof s.$inferSelect): EmailSuppression => ({
+  address: row.address,
+  reason: row.reason,
+  detail: row.detail,
+  created_at: row.createdAt.toISOString(),
+});
 
 /** Operator views across all users. */
 export class AdminQueries {
@@ -97,6 +108,36 @@ export class AdminQueries {
         .set({ deletedAt: dsql`now()` })
         .where(and(eq(n.broadcastId, id), dsql`${n.seq} is null`));
     });
+  }
+
+  /** Suppressed addresses, newest first. */
+  async suppressions(query: z.infer<typeof adminSuppressionsQuerySchema>): Promise<Page<EmailSuppression>> {
+    const rows = await this.database.db
+      .select()
+      .from(s)
+      .where(and(query.reason ? eq(s.reason, query.reason) : undefined, olderThan(query.cursor, s.createdAt, s.address)))
+      .orderBy(desc(s.createdAt), desc(s.address))
+      .limit(query.limit + 1);
+    return page(rows, query.limit, toSuppression, (row) => [row.createdAt, row.address]);
+  }
+
+  /** Blocks an address by hand; one already suppressed keeps its entry (and its reason). */
+  async suppress(address: string, detail: string | undefined): Promise<{ suppression: EmailSuppression; created: boolean }> {
+    const key = address.toLowerCase();
+    const [created] = await this.database.db
+      .insert(s)
+      .values({ address: key, reason: 'manual', detail: detail ?? null })
+      .onConflictDoNothing()
+      .returning();
+    if (created) return { suppression: toSuppression(created), created: true };
+    const [existing] = await this.database.db.select().from(s).where(eq(s.address, key));
+    return { suppression: toSuppression(existing!), created: false };
+  }
+
+  /** Lets email go to the address again (after a bounce was fixed, say). */
+  async unsuppress(address: string): Promise<void> {
+    const removed = await this.database.db.delete(s).where(eq(s.address, address.toLowerCase())).returning({ address: s.address });
+    if (removed.length === 0) throw notFound('suppression');
   }
 
   async emailLogs(query: z.infer<typeof adminEmailLogsQuerySchema>): Promise<Page<EmailLog>> {

@@ -60,6 +60,31 @@ export const adminEmailLogsQuerySchema = z.strictObject({
   status: emailStatusSchema.optional(),
 });
 
+export const suppressionReasonSchema = z.enum(['bounced', 'complained', 'manual']);
+
+export const emailSuppressionSchema = z
+  .object({
+    address: z.string(),
+    reason: suppressionReasonSchema,
+    detail: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'EmailSuppression' });
+
+export const adminSuppressionsQuerySchema = z.strictObject({
+  limit: pageLimitSchema,
+  cursor: cursorSchema.optional(),
+  reason: suppressionReasonSchema.optional(),
+});
+
+/** An address an operator blocks by hand: no email goes to it until the entry is deleted. */
+export const createSuppressionSchema = z.strictObject({
+  address: z.email().max(320),
+  detail: z.string().max(1_000).optional(),
+});
+
+export const suppressionAddressParamsSchema = z.strictObject({ address: z.email().max(320) });
+
 export const connectionSchema = z
   .object({
     connection_id: z.string(),

@@ -115,3 +115,34 @@ describe('admin views', () => {
     expect(stats.body.emails).toMatchObject({ sent: expect.any(Number), failed: expect.any(Number) });
   });
 });
+
+describe('email suppressions', () => {
+  it('lists addresses suppressed by the provider and by hand, and lets an admin lift one', async () => {
+    const address = `${uniqueId('sup')}@Example.com`;
+    const added = await h.request('POST', '/v1/admin/email-suppressions', { token: h.admin, body: { address, detail: 'asked by phone' } });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ address: address.toLowerCase(), reason: 'manual', detail: 'asked by phone' });
+    const again = await h.request('POST', '/v1/admin/email-suppressions', { token: h.admin, body: { address: address.toUpperCase() } });
+    expect(again.status).toBe(200);
+    expect(again.body.detail).toBe('asked by phone');
+
+    const manual = await h.request('GET', '/v1/admin/email-suppressions?reason=manual&limit=100', { token: h.admin });
+    expect(manual.body.items.map((item: { address: string }) => item.address)).toContain(address.toLowerCase());
+    expect((await h.request('GET', '/v1/admin/email-suppressions?reason=bounced', { token: h.admin })).body.items).toEqual([]);
+
+    expect((await h.request('DELETE', `/v1/admin/email-suppressions/${encodeURIComponent(address)}`, { token: h.admin })).status).toBe(204);
+    const gone = await h.request('DELETE', `/v1/admin/email-suppressions/${encodeURIComponent(address)}`, { token: h.admin });
+    expect(gone.status).toBe(404);
+    expect(gone.body.error.code).toBe('not_found');
+  });
+
+  it('refuses bad input with the field named', async () => {
+    const bad = await h.request('POST', '/v1/admin/email-suppressions', { token: h.admin, body: { address: 'not an address' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('address');
+    const extra = await h.request('POST', '/v1/admin/email-suppressions', { token: h.admin, body: { address: 'a@example.com', reason: 'bounced' } });
+    expect(extra.status).toBe(400);
+    expect((await h.request('GET', '/v1/admin/email-suppressions?reason=spam', { token: h.admin })).status).toBe(400);
+    expect((await h.request('DELETE', '/v1/admin/email-suppressions/nope', { token: h.admin })).status).toBe(400);
+  });
+});

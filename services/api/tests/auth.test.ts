@@ -88,6 +88,9 @@ describe('authorization', () => {
       ['GET', '/v1/admin/email-logs'],
       ['GET', '/v1/admin/connections'],
       ['POST', '/v1/admin/users/alice/disconnect'],
+      ['GET', '/v1/admin/email-suppressions'],
+      ['POST', '/v1/admin/email-suppressions'],
+      ['DELETE', '/v1/admin/email-suppressions/a@example.com'],
       ['POST', '/v1/notifications'],
       ['GET', '/v1/recipients/alice'],
       ['PUT', '/v1/notification-types/comment'],
@@ -112,6 +115,7 @@ describe('authorization', () => {
       ['POST', `/v1/notifications/${id}/read`],
       ['GET', '/v1/preferences'],
       ['GET', '/v1/admin/notifications'],
+      ['GET', '/v1/admin/email-suppressions'],
     ] as const) {
       const response = await hs.request(method, path, { token: hs.service });
       expect(response.status, `${method} ${path}`).toBe(403);

@@ -4,12 +4,16 @@ import {
   adminConnectionsQuerySchema,
   adminEmailLogsQuerySchema,
   adminNotificationsQuerySchema,
+  adminSuppressionsQuerySchema,
   broadcastSchema,
   connectionSchema,
+  createSuppressionSchema,
   emailLogSchema,
+  emailSuppressionSchema,
   notificationSchema,
   pageOf,
   statsSchema,
+  suppressionAddressParamsSchema,
   userIdSchema,
   uuidSchema,
 } from '@tidings/protocol';
@@ -63,6 +67,47 @@ export function adminRoutes(deps: ApiDeps) {
       query: adminEmailLogsQuerySchema,
       responses: { 200: { description: 'A page', schema: pageOf(emailLogSchema, 'EmailLogPage') } },
       handler: async ({ query }) => ({ status: 200, body: await deps.admin.emailLogs(query) }),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/admin/email-suppressions',
+      summary: 'Addresses that get no email (bounced, complained, or blocked by hand), newest first',
+      tag,
+      access: 'admin',
+      query: adminSuppressionsQuerySchema,
+      responses: { 200: { description: 'A page', schema: pageOf(emailSuppressionSchema, 'EmailSuppressionPage') } },
+      handler: async ({ query }) => ({ status: 200, body: await deps.admin.suppressions(query) }),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/admin/email-suppressions',
+      summary: 'Block an address by hand',
+      tag,
+      access: 'admin',
+      body: createSuppressionSchema,
+      responses: {
+        201: { description: 'Blocked', schema: emailSuppressionSchema },
+        200: { description: 'Already suppressed; the existing entry', schema: emailSuppressionSchema },
+      },
+      handler: async ({ body, principal }) => {
+        const { suppression, created } = await deps.admin.suppress(body.address, body.detail);
+        if (created) deps.logger.info({ by: principal.userId, address: suppression.address }, 'address suppressed by hand');
+        return { status: created ? 201 : 200, body: suppression };
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/v1/admin/email-suppressions/:address',
+      summary: 'Let email go to an address again',
+      tag,
+      access: 'admin',
+      params: suppressionAddressParamsSchema,
+      responses: { 204: { description: 'Removed' }, 404: { description: 'Not suppressed' } },
+      handler: async ({ params, principal }) => {
+        await deps.admin.unsuppress(params.address);
+        deps.logger.info({ by: principal.userId, address: params.address.toLowerCase() }, 'suppression removed');
+        return { status: 204 };
+      },
     }),
     route({
       method: 'get',
