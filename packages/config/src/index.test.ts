@@ -52,6 +52,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BRAND_COLOR: 'red' })).toThrow(/BRAND_COLOR: must be #rgb/);
     expect(() => loadConfig({ BRAND_LOGO_URL: 'javascript:alert(1)' })).toThrow(/BRAND_LOGO_URL/);
     expect(() => loadConfig({ DIGEST_TZ: 'Mars/Olympus' })).toThrow(/DIGEST_TZ: unknown time zone/);
+    expect(() => loadConfig({ DIGEST_DAILY_CRON: 'every tuesday' })).toThrow(/DIGEST_DAILY_CRON: not a cron pattern/);
+    expect(loadConfig({ DIGEST_WEEKLY_CRON: '30 7 * * 5' }).DIGEST_WEEKLY_CRON).toBe('30 7 * * 5');
     expect(loadConfig({ DIGEST_TZ: 'Europe/Paris' }).DIGEST_TZ).toBe('Europe/Paris');
   });
 

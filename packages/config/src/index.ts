@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
 /** The HS256 secret used when none is configured. Production refuses to start with it. */
@@ -11,6 +12,18 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+/** A cron pattern as BullMQ's job schedulers read it (cron-parser, the library they use). */
+const cron = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .superRefine((pattern, ctx) => {
+      try {
+        CronExpressionParser.parse(pattern);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not a cron pattern (${(error as Error).message})` });
+      }
+    });
 /** PEM keys arrive on one line in many environments: `\n` escapes are turned back into newlines. */
 const pem = optionalText.transform((value) => value?.replace(/\\n/g, '\n'));
 
@@ -84,8 +97,8 @@ const envSchema = z
     EMAIL_MAX_ATTEMPTS: positiveInt(8),
     EMAIL_RETRY_BASE_MS: positiveInt(5_000),
     /** Cron patterns (5 fields) of the digests, evaluated in DIGEST_TZ. */
-    DIGEST_DAILY_CRON: z.string().min(9).default('0 8 * * *'),
-    DIGEST_WEEKLY_CRON: z.string().min(9).default('0 8 * * 1'),
+    DIGEST_DAILY_CRON: cron('0 8 * * *'),
+    DIGEST_WEEKLY_CRON: cron('0 8 * * 1'),
     DIGEST_TZ: z.string().min(1).default('UTC'),
   })
   .superRefine((env, ctx) => {
