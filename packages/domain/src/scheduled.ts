@@ -15,8 +15,9 @@ import { withRetry } from './retry.ts';
 /**
  * Releases a scheduled send whose time has come: each held row gets its recipient's next seq
  * (same lock order as a create, so the two never deadlock) and today's `created_at`, then it is
- * published like a fresh send. Its emails are decided now, with the preferences of this moment. Answers how many rows were released, or undefined when the send is
- * not (or no longer) a due scheduled one — cancelled, already released, or not yet due.
+ * published like a fresh send; its emails are decided now, with the preferences of this moment.
+ * Answers how many rows were released, or undefined when the send is not (or no longer) a due
+ * scheduled one — cancelled, already released, or not yet due.
  */
 export async function releaseScheduled(deps: CreateDeps, broadcastId: string): Promise<number | undefined> {
   const releasedAt = new Date().toISOString();
