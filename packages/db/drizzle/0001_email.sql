@@ -20,5 +20,5 @@ ALTER TABLE "email_logs" ADD CONSTRAINT "email_logs_broadcast_id_broadcasts_id_f
 CREATE UNIQUE INDEX "email_logs_dedupe_idx" ON "email_logs" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "email_logs_broadcast_idx" ON "email_logs" USING btree ("broadcast_id");--> statement-breakpoint
 CREATE INDEX "email_logs_provider_idx" ON "email_logs" USING btree ("provider_message_id") WHERE "email_logs"."provider_message_id" is not null;--> statement-breakpoint
-CREATE INDEX "email_logs_unenqueued_idx" ON "email_logs" USING btree ("queued_at") WHERE "email_logs"."status" = 'queued' and "email_logs"."enqueued_at" is null;--> statement-breakpoint
+CREATE INDEX "email_logs_pending_idx" ON "email_logs" USING btree ("enqueued_at") WHERE "email_logs"."status" = 'queued';--> statement-breakpoint
 ALTER TABLE "email_logs" ADD CONSTRAINT "email_logs_status_check" CHECK ("email_logs"."status" in ('queued', 'sent', 'failed', 'bounced', 'suppressed'));

@@ -157,7 +157,7 @@ export const emailLogs = pgTable(
     uniqueIndex('email_logs_dedupe_idx').on(t.dedupeKey),
     index('email_logs_broadcast_idx').on(t.broadcastId),
     index('email_logs_provider_idx').on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
-    index('email_logs_unenqueued_idx').on(t.queuedAt).where(sql`${t.status} = 'queued' and ${t.enqueuedAt} is null`),
+    index('email_logs_pending_idx').on(t.enqueuedAt).where(sql`${t.status} = 'queued'`),
     check('email_logs_status_check', sql`${t.status} in ('queued', 'sent', 'failed', 'bounced', 'suppressed')`),
   ],
 );

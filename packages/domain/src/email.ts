@@ -33,9 +33,22 @@ export async function unenqueuedEmails(sql: Sql, graceMs: number, limit = 1_000)
   return rows.map((row) => row.id);
 }
 
+/**
+ * Queued emails handed to the queue more than `staleMs` ago: normally still waiting or retrying,
+ * but their job may be gone (Redis restarted without persistence) or failed without its log being
+ * updated (Postgres was down). The relay checks each against the queue.
+ */
+export async function staleEmails(sql: Sql, staleMs: number, limit = 200): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    select id from email_logs
+    where status = 'queued' and enqueued_at < now() - make_interval(secs => ${staleMs / 1000})
+    order by enqueued_at limit ${limit}`;
+  return rows.map((row) => row.id);
+}
+
 export async function markEnqueued(sql: Sql, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await sql`update email_logs set enqueued_at = now() where id = any(${ids as string[]}::uuid[]) and enqueued_at is null`;
+  await sql`update email_logs set enqueued_at = now() where id = any(${ids as string[]}::uuid[]) and status = 'queued'`;
 }
 
 /** Everything the worker needs to send one email, read in one query. */

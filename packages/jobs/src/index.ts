@@ -1,7 +1,7 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Sql } from '@tidings/db';
-import { markEnqueued, pendingEmails } from '@tidings/domain';
+import { markEnqueued, pendingEmails, staleEmails } from '@tidings/domain';
 
 /** Every BullMQ queue of Tidings, named in one place. */
 export const queueNames = {
@@ -85,6 +85,27 @@ export function emailDispatcher(sql: Sql, queue: Queue<EmailJob>, retry: EmailRe
     await enqueueEmails(queue, logIds, retry);
     await markEnqueued(sql, logIds);
   };
-  return { enqueue, forSend: async (broadcastId: string) => enqueue(await pendingEmails(sql, broadcastId)) };
+  /**
+   * Queued emails enqueued more than `staleMs` ago whose job is gone (Redis lost it) or ended
+   * without the log moving on (Postgres was down when it failed) are enqueued afresh; those whose
+   * job is still waiting, delayed or running are left alone and looked at again `staleMs` later.
+   * Answers how many were enqueued again.
+   */
+  const recoverStale = async (staleMs: number): Promise<number> => {
+    const ids = await staleEmails(sql, staleMs);
+    const lost: string[] = [];
+    for (const id of ids) {
+      const job = await queue.getJob(emailJobId(id));
+      const state = job === undefined ? 'missing' : await job.getState();
+      if (state === 'missing' || state === 'unknown' || state === 'failed' || state === 'completed') {
+        await job?.remove();
+        lost.push(id);
+      }
+    }
+    if (lost.length > 0) await enqueueEmails(queue, lost, retry);
+    await markEnqueued(sql, ids);
+    return lost.length;
+  };
+  return { enqueue, forSend: async (broadcastId: string) => enqueue(await pendingEmails(sql, broadcastId)), recoverStale };
 }
 export type EmailDispatcher = ReturnType<typeof emailDispatcher>;

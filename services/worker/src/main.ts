@@ -32,6 +32,8 @@ export interface WorkerOptions {
    */
   emailLockMs?: number;
   stalledCheckMs?: number;
+  /** A queued email whose job has not finished after this long is checked against the queue (and enqueued again if its job is lost). @defaultValue 600000 */
+  staleEmailMs?: number;
 }
 
 /** Wires config → clients → queues and workers → health server. Used by `main` and the tests. */
@@ -95,6 +97,8 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
         const ids = await unenqueuedEmails(database.sql, config.OUTBOX_GRACE_MS);
         await dispatch.enqueue(ids);
         if (ids.length > 0) logger.info({ count: ids.length }, 'email relay enqueued queued emails');
+        const recovered = await dispatch.recoverStale(options.staleEmailMs ?? 600_000);
+        if (recovered > 0) logger.warn({ count: recovered }, 'email relay enqueued again queued emails whose jobs were lost');
       } else if (job.name === maintenanceJobs.digestDaily || job.name === maintenanceJobs.digestWeekly) {
         const period = job.name === maintenanceJobs.digestDaily ? 'daily' : 'weekly';
         const ids = await openDigests(database.sql, period, new Date());

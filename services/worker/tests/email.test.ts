@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { createNotifications, recordEmailEvents } from '@tidings/domain';
+import { createNotifications, markEnqueued, pendingEmails, recordEmailEvents } from '@tidings/domain';
 import { bullPrefix, maintenanceJobs, queueNames } from '@tidings/jobs';
 import { createLogger } from '@tidings/server-kit';
 import { eventually, TcpProxy, uniqueId } from '@tidings/test-support';
@@ -39,7 +39,7 @@ beforeAll(async () => {
     BRAND_COLOR: '#ff6600',
     FOOTER_ADDRESS: '1 Harbour Road, Dover',
   });
-  worker = await startWorker(h.config, createLogger('worker', process.env.TEST_LOG_LEVEL ?? 'silent'), { port: 0 });
+  worker = await startWorker(h.config, createLogger('worker', process.env.TEST_LOG_LEVEL ?? 'silent'), { port: 0, staleEmailMs: 1_000 });
   maintenance = new Queue(queueNames.maintenance, { connection: { url: h.config.REDIS_URL }, prefix: bullPrefix(h.config.REDIS_PREFIX) });
   await h.request('PUT', '/v1/notification-types/invoice', { token: h.admin, body: { default_email: true } });
   await h.request('PUT', '/v1/notification-types/security', { token: h.admin, body: { default_email: true, critical: true } });
@@ -212,6 +212,16 @@ describe('notification emails', () => {
     await createNotifications({ ...h.api.deps.create, onEmails: undefined }, { createdBy: 'test', input: createInput(hal.id, 'Committed, not enqueued') });
     expect((await logsOf(hal.id))[0]?.status).toBe('queued');
     await eventually(() => expect(sink.to(hal.address).map((m) => m.subject)).toEqual(['Committed, not enqueued']), 15_000);
+  });
+
+  it('still go out when their job was lost after it was enqueued (Redis restarted without persistence)', async () => {
+    const kim = await recipient('kim');
+    const { sql } = h.api.deps.database;
+    // Marked enqueued, but no job ever reaches Redis: what a Redis restart does to a waiting job.
+    const lose = async (broadcastId: string) => markEnqueued(sql, await pendingEmails(sql, broadcastId));
+    await createNotifications({ ...h.api.deps.create, onEmails: lose }, { createdBy: 'test', input: createInput(kim.id, 'Job lost') });
+    await eventually(() => expect(sink.to(kim.address).map((m) => m.subject)).toEqual(['Job lost']), 15_000);
+    expect((await logsOf(kim.id))[0]).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   it('of a scheduled send go out at its release, not before', async () => {
