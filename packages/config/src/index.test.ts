@@ -55,6 +55,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DIGEST_DAILY_CRON: 'every tuesday' })).toThrow(/DIGEST_DAILY_CRON: not a cron pattern/);
     expect(loadConfig({ DIGEST_WEEKLY_CRON: '30 7 * * 5' }).DIGEST_WEEKLY_CRON).toBe('30 7 * * 5');
     expect(loadConfig({ DIGEST_TZ: 'Europe/Paris' }).DIGEST_TZ).toBe('Europe/Paris');
+    expect(loadConfig({}).EMAIL_FROM).toBe('"Tidings" <notifications@localhost>');
+    expect(loadConfig({ PRODUCT_NAME: 'Acme "Cloud"' }).EMAIL_FROM).toBe('"Acme Cloud" <notifications@localhost>');
+    expect(loadConfig({ PRODUCT_NAME: 'Acme', EMAIL_FROM: 'Billing <billing@acme.test>' }).EMAIL_FROM).toBe('Billing <billing@acme.test>');
   });
 
   it('reads TRUST_PROXY as express does: off, on, a hop count or addresses', () => {

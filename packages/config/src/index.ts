@@ -40,7 +40,8 @@ const envSchema = z
     JWT_ISSUER: optionalText,
     JWT_AUDIENCE: optionalText,
     SMTP_URL: optionalText,
-    EMAIL_FROM: z.string().default('Tidings <notifications@localhost>'),
+    /** The sender; unset, `"<PRODUCT_NAME>" <notifications@localhost>`. */
+    EMAIL_FROM: optionalText,
     PUBLIC_URL: z.url().default('http://localhost:3000'),
     API_PORT: port(3000),
     GATEWAY_PORT: port(3001),
@@ -135,7 +136,8 @@ function isTimeZone(zone: string): boolean {
 type Env = z.infer<typeof envSchema>;
 
 export type Config = Readonly<
-  Omit<Env, 'JWT_SECRET' | 'UNSUBSCRIBE_SECRET'> & {
+  Omit<Env, 'JWT_SECRET' | 'UNSUBSCRIBE_SECRET' | 'EMAIL_FROM'> & {
+    EMAIL_FROM: string;
     /** The HS256 secret in force: the configured one or, outside production, the dev secret. */
     JWT_SECRET: string | undefined;
     /** The configured secret or, outside production, the dev one. */
@@ -165,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...parsed,
     JWT_SECRET: jwtSecret,
     UNSUBSCRIBE_SECRET: parsed.UNSUBSCRIBE_SECRET ?? DEV_UNSUBSCRIBE_SECRET,
+    EMAIL_FROM: parsed.EMAIL_FROM ?? `"${parsed.PRODUCT_NAME.replace(/["\\\r\n]/g, '')}" <notifications@localhost>`,
     CORS_ORIGINS: Object.freeze([...parsed.CORS_ORIGINS]) as string[],
     GATEWAY_ORIGINS: Object.freeze([...parsed.GATEWAY_ORIGINS]) as string[],
   });
