@@ -27,7 +27,12 @@ interface Log {
 }
 
 beforeAll(async () => {
-  sink = await new SmtpSink({ reject: (address) => address.endsWith('@rejected.test') }).start();
+  const deferred = new Map<string, number>();
+  sink = await new SmtpSink({
+    reject: (address) => address.endsWith('@rejected.test'),
+    // Greylisting: the first two tries of each address are deferred.
+    defer: (address) => address.endsWith('@greylist.test') && (deferred.set(address, (deferred.get(address) ?? 0) + 1).get(address) ?? 0) <= 2,
+  }).start();
   smtp = new TcpProxy('127.0.0.1', sink.port);
   await smtp.start();
   h = await startHarness({
@@ -159,6 +164,13 @@ describe('notification emails', () => {
     });
     expect(log!.attempts).toBe(1);
     expect(log!.error).toMatch(/550.*mailbox unavailable/);
+  });
+
+  it('are retried after a temporary (4xx) refusal, then sent once', async () => {
+    const gil = await recipient('gil', 'greylist.test');
+    await send(gil.id);
+    await eventually(async () => expect((await logsOf(gil.id))[0]).toMatchObject({ status: 'sent', attempts: 3, error: null }), 10_000);
+    expect(sink.to(gil.address)).toHaveLength(1);
   });
 
   it('are retried with backoff while the SMTP server is down, then sent once', async () => {

@@ -16,6 +16,8 @@ export interface SinkMessage {
 export interface SmtpSinkOptions {
   /** Recipients refused at RCPT TO with 550 (a permanent failure). */
   reject?: (address: string) => boolean;
+  /** Recipients refused at RCPT TO with 451 (try again later) while this answers true, as greylisting does. */
+  defer?: (address: string) => boolean;
   /** Keep only Message-IDs and arrival times (for the benchmark: no parsing cost). */
   countOnly?: boolean;
 }
@@ -34,6 +36,9 @@ export class SmtpSink {
       onRcptTo(address, _session, callback) {
         if (options.reject?.(address.address)) {
           return callback(Object.assign(new Error(`5.1.1 <${address.address}>: mailbox unavailable`), { responseCode: 550 }));
+        }
+        if (options.defer?.(address.address)) {
+          return callback(Object.assign(new Error(`4.7.1 <${address.address}>: greylisted, try again later`), { responseCode: 451 }));
         }
         callback();
       },
