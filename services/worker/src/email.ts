@@ -12,6 +12,7 @@ import {
   type EmailRenderer,
   type Mailer,
   type RenderedEmail,
+  type SentEmail,
 } from '@tidings/email';
 import { emailJobSchema, type EmailJob } from '@tidings/jobs';
 import type { Logger } from '@tidings/server-kit';
@@ -95,8 +96,9 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
       return;
     }
     if (!(await startAttempt(sql, id))) return;
+    let sent: SentEmail;
     try {
-      const sent = await mailer.send({
+      sent = await mailer.send({
         to: email.to,
         subject: rendered.subject,
         html: rendered.html,
@@ -105,9 +107,6 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
         // The same id on every attempt: a copy sent again after a crash is recognisably the same email.
         messageId: `<${email.id}@${domain}>`,
       });
-      await markSent(sql, id, { messageId: sent.messageId, subject: rendered.subject, template: rendered.template });
-      outcomes.inc({ status: 'sent' });
-      logger.info({ email: id, user: email.userId, to: email.to, kind: email.kind, attempt: job.attemptsMade + 1 }, 'email sent');
     } catch (error) {
       const failure = classifySmtpError(error);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -121,5 +120,10 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
       logger.warn({ email: id, user: email.userId, attempt: job.attemptsMade + 1, err: failure.message }, 'email send failed, will retry');
       throw failure;
     }
+    // Should this write fail (Postgres away), the job is retried and, the row being still queued, the
+    // email goes out again with the same Message-ID: at least once, never lost.
+    await markSent(sql, id, { messageId: sent.messageId, subject: rendered.subject, template: rendered.template });
+    outcomes.inc({ status: 'sent' });
+    logger.info({ email: id, user: email.userId, to: email.to, kind: email.kind, attempt: job.attemptsMade + 1 }, 'email sent');
   };
 }
