@@ -11,7 +11,7 @@ import {
 import { AppError } from '@tidings/server-kit';
 import type { EventPublisher } from './event-publisher.ts';
 import { provisionalSubject, type EmailRecipient } from './email.ts';
-import { resolveChannels, type TypeSettings } from './preferences.ts';
+import { resolveChannels, storedPreferences, type TypeSettings } from './preferences.ts';
 import { withRetry } from './retry.ts';
 
 /** `notification_ids` is answered only up to this many recipients. */
@@ -150,11 +150,7 @@ export async function recipientsOf(sql: Queryable, target: Target): Promise<Reci
 export function applyPreferences(rows: readonly RecipientRow[], type: TypeSettings, critical: boolean): Resolved {
   const resolved: Resolved = { inApp: [], emails: [] };
   for (const row of rows) {
-    const preferences =
-      row.in_app_enabled === null
-        ? undefined
-        : { in_app_enabled: row.in_app_enabled, email_enabled: row.email_enabled ?? true, types: row.types === null ? {} : JSON.parse(row.types) };
-    const decision = resolveChannels(preferences, type, critical, {
+    const decision = resolveChannels(storedPreferences(row), type, critical, {
       hasEmail: row.email !== null,
       unsubscribed: row.email_unsubscribed_at !== null,
     });

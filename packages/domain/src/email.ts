@@ -1,6 +1,6 @@
 import type { Sql } from '@tidings/db';
 import { typeDefaults } from '@tidings/protocol';
-import { resolveChannels, type TypeSettings } from './preferences.ts';
+import { resolveChannels, storedPreferences } from './preferences.ts';
 
 /**
  * Email bookkeeping in Postgres. An email is decided in the same transaction as the notification it
@@ -58,7 +58,6 @@ export interface EmailToSend {
   status: 'queued' | 'sent' | 'failed' | 'bounced' | 'suppressed';
   userId: string;
   to: string;
-  attempts: number;
   recipientName: string | null;
   /** Why it must not be sent now: the address is suppressed, or the user unsubscribed from all email since it was queued. */
   blockedBy: 'suppressed' | 'unsubscribed' | null;
@@ -81,7 +80,6 @@ interface EmailRow {
   status: EmailToSend['status'];
   user_id: string;
   to: string;
-  attempts: number;
   name: string | null;
   suppressed: boolean;
   unsubscribed: boolean;
@@ -97,7 +95,7 @@ interface EmailRow {
 
 export async function loadEmail(sql: Sql, id: string): Promise<EmailToSend | undefined> {
   const [row] = await sql<EmailRow[]>`
-    select l.id, l.kind, l.status, l.user_id, l."to", l.attempts, r.name,
+    select l.id, l.kind, l.status, l.user_id, l."to", r.name,
            exists (select 1 from email_suppressions s where s.address = lower(l."to")) as suppressed,
            (r.email_unsubscribed_at is not null) as unsubscribed,
            b.type, b.title, b.body, b.payload::text as payload, t.template,
@@ -114,7 +112,6 @@ export async function loadEmail(sql: Sql, id: string): Promise<EmailToSend | und
     status: row.status,
     userId: row.user_id,
     to: row.to,
-    attempts: row.attempts,
     recipientName: row.name,
     blockedBy: row.suppressed ? 'suppressed' : row.unsubscribed ? 'unsubscribed' : null,
   };
@@ -174,9 +171,11 @@ interface DigestRow {
   body: string;
   action_url: string | null;
   created_at: string;
+  /** Null when the type was never configured (its defaults apply). */
   default_in_app: boolean | null;
   default_email: boolean | null;
   critical: boolean | null;
+  in_app_enabled: boolean | null;
   email_enabled: boolean | null;
   types: string | null;
 }
@@ -188,7 +187,7 @@ interface DigestRow {
 export async function digestEntries(sql: Sql, userId: string, since: Date, until: Date, limit = 1_000): Promise<DigestEntry[]> {
   const rows = await sql<DigestRow[]>`
     select n.type, n.title, n.body, n.action_url, n.created_at::text as created_at,
-           t.default_in_app, t.default_email, t.critical, p.email_enabled, p.types::text as types
+           t.default_in_app, t.default_email, t.critical, p.in_app_enabled, p.email_enabled, p.types::text as types
     from notifications n
     left join notification_types t on t.key = n.type
     left join notification_preferences p on p.user_id = n.user_id
@@ -196,15 +195,12 @@ export async function digestEntries(sql: Sql, userId: string, since: Date, until
       and not n.is_read and n.deleted_at is null and n.seq is not null and n.priority <> 'critical'
     order by n.seq limit ${limit}`;
   return rows.flatMap((row) => {
-    const type: TypeSettings = {
-      key: row.type,
-      default_in_app: row.default_in_app ?? typeDefaults.default_in_app,
-      default_email: row.default_email ?? typeDefaults.default_email,
-      critical: row.critical ?? typeDefaults.critical,
-    };
+    const type =
+      row.critical === null
+        ? { key: row.type, ...typeDefaults }
+        : { key: row.type, default_in_app: row.default_in_app!, default_email: row.default_email!, critical: row.critical };
     if (type.critical) return [];
-    const preferences = { in_app_enabled: true, email_enabled: row.email_enabled ?? true, types: row.types === null ? {} : JSON.parse(row.types) };
-    const { email } = resolveChannels(preferences, type, false, { hasEmail: true, unsubscribed: false });
+    const { email } = resolveChannels(storedPreferences(row), type, false, { hasEmail: true, unsubscribed: false });
     return email ? [{ type: row.type, title: row.title, body: row.body, actionUrl: row.action_url, createdAt: new Date(row.created_at) }] : [];
   });
 }

@@ -41,6 +41,19 @@ export function resolveChannels(
   return { inApp, email: emailAllowed };
 }
 
+/**
+ * The preferences a raw query read through a left join (`in_app_enabled`, `email_enabled`, and
+ * `types` as jsonb text); undefined when the user has none stored (the defaults apply).
+ */
+export function storedPreferences(row: {
+  in_app_enabled: boolean | null;
+  email_enabled: boolean | null;
+  types: string | null;
+}): Pick<Preferences, 'in_app_enabled' | 'email_enabled' | 'types'> | undefined {
+  if (row.in_app_enabled === null) return undefined;
+  return { in_app_enabled: row.in_app_enabled, email_enabled: row.email_enabled ?? true, types: row.types === null ? {} : JSON.parse(row.types) };
+}
+
 export async function getPreferences(database: Database, userId: string): Promise<Preferences> {
   const [row] = await database.db
     .select()

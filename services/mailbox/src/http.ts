@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { escapeHtml } from '@tidings/email/placeholders';
 import type { Logger } from '@tidings/server-kit';
 import type { MessageStore, StoredMessage } from './store.ts';
 
@@ -96,13 +97,6 @@ function sendHtml(res: ServerResponse, status: number, html: string): void {
 function methodNotAllowed(res: ServerResponse, allow: string): void {
   res.setHeader('allow', allow);
   sendJson(res, 405, { error: { code: 'method_not_allowed', message: `use ${allow}` } });
-}
-
-const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for an HTML text node or a quoted attribute value. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => htmlEscapes[char] ?? char);
 }
 
 const styles = `

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { escapeHtml } from '@tidings/email/placeholders';
 
 /** HTML that is safe to insert as it is; only `html` below makes it. */
 export class SafeHtml {
@@ -7,12 +8,6 @@ export class SafeHtml {
   toString(): string {
     return this.value;
   }
-}
-
-const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => entities[char]!);
 }
 
 function render(value: unknown): string {
