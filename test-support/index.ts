@@ -3,7 +3,7 @@ import net from 'node:net';
 import { inject } from 'vitest';
 import { createSigner, type TokenRequest } from '@tidings/auth';
 import { loadConfig, type Config } from '@tidings/config';
-import { dropDatabase, ensureDatabase } from '@tidings/db';
+import { dropDatabase, ensureDatabase, type Sql } from '@tidings/db';
 
 export const uniqueId = (label = 'u') => `${label}-${randomBytes(4).toString('hex')}`;
 
@@ -13,8 +13,13 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+export { rawExchange, type RawAnswer } from './raw-http.ts';
+export { serviceEntries, serviceEnv, spawnService, type SpawnedService } from './spawn.ts';
+
 export interface TestEnvironment {
   config: Config;
+  /** The variables `config` was loaded from: what a service spawned for this test is given (and nothing else). */
+  env: Readonly<Record<string, string>>;
   sign: (request: TokenRequest) => string;
   /** Drops this file's database. */
   dispose(): Promise<void>;
@@ -34,15 +39,17 @@ export async function createTestEnvironment(
   await ensureDatabase(databaseUrl, new URL(template).pathname.slice(1));
   const serviceUrl = new URL(databaseUrl);
   if (options.databasePort !== undefined) serviceUrl.port = String(options.databasePort);
-  const config = loadConfig({
+  // Only where Postgres and Redis listen comes from the caller (npm test found or started them there).
+  const env: Record<string, string> = {
     DATABASE_URL: serviceUrl.toString(),
-    REDIS_URL: process.env.REDIS_URL,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `${name}:`,
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: '10',
     ...overrides,
-  });
-  return { config, sign: createSigner(config), dispose: () => dropDatabase(databaseUrl) };
+  };
+  const config = loadConfig(env);
+  return { config, env: Object.freeze(env), sign: createSigner(config), dispose: () => dropDatabase(databaseUrl) };
 }
 
 /**
@@ -153,4 +160,21 @@ export class TcpFailover {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
+}
+
+/**
+ * A digest of every row of every table of the test's database: equal before and after a request
+ * means the request wrote nothing (cheap on a test's small tables).
+ */
+export async function databaseFingerprint(sql: Sql): Promise<string> {
+  const tables = await sql<{ name: string }[]>`
+    select table_name as name from information_schema.tables
+    where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`;
+  const parts = await Promise.all(
+    tables.map(async ({ name }) => {
+      const [row] = await sql.unsafe<{ digest: string | null }[]>(`select md5(string_agg(t::text, ',' order by t::text)) as digest from "${name}" t`);
+      return `${name}:${row?.digest ?? 'empty'}`;
+    }),
+  );
+  return parts.join(' ');
 }

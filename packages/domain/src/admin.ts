@@ -20,12 +20,11 @@ type Broadcast = z.infer<typeof broadcastSchema>;
 type EmailLog = z.infer<typeof emailLogSchema>;
 type EmailSuppression = z.infer<typeof emailSuppressionSchema>;
 
-/** Keyset condition for "older than the cursor", newest first by (time, id). */
-function olderThan(cursor: string | undefined, time: AnyColumn, id: AnyColumn): SQL | undefined {
+/** Keyset condition for "older than the cursor", newest first by (time, id); `idKind` is what the id column holds. */
+function olderThan(cursor: string | undefined, time: AnyColumn, id: AnyColumn, idKind: 'uuid' | 'text'): SQL | undefined {
   if (!cursor) return undefined;
-  const [at, lastId] = decodeCursor(cursor, ['string', 'string'] as const);
+  const [at, lastId] = decodeCursor(cursor, ['timestamp', idKind]);
   const date = new Date(at);
-  if (Number.isNaN(date.getTime())) throw new AppError('validation_failed', 'cursor: not a cursor this API issued', [{ path: 'cursor', message: 'invalid cursor' }]);
   return or(lt(time, date), and(eq(time, date), lt(id, lastId)));
 }
 
@@ -62,7 +61,7 @@ export class AdminQueries {
           query.user_id ? eq(n.userId, query.user_id) : undefined,
           query.type ? eq(n.type, query.type) : undefined,
           query.broadcast_id ? eq(n.broadcastId, query.broadcast_id) : undefined,
-          olderThan(query.cursor, n.createdAt, n.id),
+          olderThan(query.cursor, n.createdAt, n.id, 'uuid'),
         ),
       )
       .orderBy(desc(n.createdAt), desc(n.id))
@@ -74,7 +73,7 @@ export class AdminQueries {
     const rows = await this.database.db
       .select()
       .from(b)
-      .where(and(query.status ? eq(b.status, query.status) : undefined, olderThan(query.cursor, b.createdAt, b.id)))
+      .where(and(query.status ? eq(b.status, query.status) : undefined, olderThan(query.cursor, b.createdAt, b.id, 'uuid')))
       .orderBy(desc(b.createdAt), desc(b.id))
       .limit(query.limit + 1);
     return page(
@@ -115,7 +114,7 @@ export class AdminQueries {
     const rows = await this.database.db
       .select()
       .from(s)
-      .where(and(query.reason ? eq(s.reason, query.reason) : undefined, olderThan(query.cursor, s.createdAt, s.address)))
+      .where(and(query.reason ? eq(s.reason, query.reason) : undefined, olderThan(query.cursor, s.createdAt, s.address, 'text')))
       .orderBy(desc(s.createdAt), desc(s.address))
       .limit(query.limit + 1);
     return page(rows, query.limit, toSuppression, (row) => [row.createdAt, row.address]);
@@ -148,7 +147,7 @@ export class AdminQueries {
         and(
           query.user_id ? eq(e.userId, query.user_id) : undefined,
           query.status ? eq(e.status, query.status) : undefined,
-          olderThan(query.cursor, e.queuedAt, e.id),
+          olderThan(query.cursor, e.queuedAt, e.id, 'uuid'),
         ),
       )
       .orderBy(desc(e.queuedAt), desc(e.id))

@@ -31,7 +31,7 @@ export class Inbox {
     const conditions = [visible(userId)];
     if (query.unread_only) conditions.push(eq(n.isRead, false));
     if (query.type) conditions.push(eq(n.type, query.type));
-    if (query.cursor) conditions.push(lt(n.seq, decodeCursor(query.cursor, ['number'] as const)[0]));
+    if (query.cursor) conditions.push(lt(n.seq, decodeCursor(query.cursor, ['seq'])[0]));
     const rows = await this.database.db
       .select()
       .from(n)

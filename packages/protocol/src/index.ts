@@ -1,5 +1,6 @@
 export * from './limits.ts';
 export * from './common.ts';
+export * from './text.ts';
 export * from './notifications.ts';
 export * from './preferences.ts';
 export * from './recipients.ts';

@@ -15,6 +15,8 @@ export const limits = {
   bodyLength: 5_000,
   /** `data` serialised as JSON, in bytes. */
   dataBytes: 8_192,
+  /** Deepest nesting of arrays and objects in any JSON input (a body, `data`). */
+  jsonDepth: 32,
   urlLength: 2_048,
   idempotencyKeyLength: 255,
   /** Largest JSON request body, in bytes (10,000 user ids fit). */

@@ -12,7 +12,8 @@ import { mountHealth } from './http/health.ts';
 import { sendPage } from './http/html.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import type { BodyFormat, RouteSpec } from './http/route.ts';
-import { parseJsonBytes, parseOrThrow } from './http/validate.ts';
+import { pathParamGuard } from './http/path-params.ts';
+import { assertText, parseJsonBytes, parseOrThrow } from './http/validate.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -41,9 +42,12 @@ const bodyReaders: Record<BodyFormat, RequestHandler[]> = {
 
 function handlerFor(spec: RouteSpec): RequestHandler {
   return async (req, res) => {
+    assertText(req.params, 'path');
+    assertText(req.query, 'query');
+    const input = spec.bodyFormat === 'raw-json' ? parseJsonBytes(req.body) : (req.body ?? {});
+    assertText(input, 'body');
     const params = spec.params ? parseOrThrow(spec.params, req.params, 'path') : undefined;
     const query = spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined;
-    const input = spec.bodyFormat === 'raw-json' ? parseJsonBytes(req.body) : (req.body ?? {});
     const body = spec.body ? parseOrThrow(spec.body, input, 'body') : undefined;
     const result = await spec.handler({ principal: res.locals.principal, params, query, body, req, res });
     res.status(result.status).set(result.headers ?? {});
@@ -96,6 +100,7 @@ export function createApp(deps: ApiDeps): Express {
     logger: deps.logger,
   });
   const routes = apiRoutes(deps);
+  app.use(pathParamGuard(routes.map((spec) => spec.path)));
   for (const spec of routes) {
     const guards = spec.access === 'public' ? [] : [authorize(deps.verify, spec.access), limiter];
     const pageErrors = spec.errorPage ? [errorHandler(deps.logger, spec.errorPage)] : [];

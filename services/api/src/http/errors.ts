@@ -32,6 +32,12 @@ export function toAppError(error: unknown): AppError {
   if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
     return new AppError('unsupported_media_type', 'the request body encoding is not supported');
   }
+  // Anything else express or its body readers refused as the client's fault (a gzip body that is
+  // not gzip, a URL escape that is not UTF-8): a 4xx, never a 500.
+  const status = bodyError?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('bad_request', `the request could not be read: ${(error as Error).message ?? 'malformed'}`);
+  }
   if (isDatabaseUnavailable(error)) return new AppError('database_unavailable', 'the database is unavailable; retry shortly');
   if (isRedisUnavailable(error)) return new AppError('redis_unavailable', 'redis is unavailable; retry shortly');
   return new AppError('internal_error', 'an unexpected error occurred');

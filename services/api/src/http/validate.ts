@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { findTextProblem } from '@tidings/protocol';
 import { AppError } from '@tidings/server-kit';
 
 export interface FieldProblem {
@@ -6,8 +7,10 @@ export interface FieldProblem {
   message: string;
 }
 
+type Where = 'body' | 'query' | 'path' | 'header';
+
 /** Parses `value` or throws a 400 that names each bad field, `where` telling body, query or path. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: 'body' | 'query' | 'path' | 'header'): z.output<T> {
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: Where): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details: FieldProblem[] = result.error.issues.map((issue) => {
@@ -15,8 +18,21 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, whe
     const path = [...issue.path, ...(keys.length === 1 ? keys : [])].map(String).join('.');
     return { path: path || where, message: issue.message };
   });
+  throw invalid(where, details);
+}
+
+/**
+ * Applies the text rule (no NUL, no lone surrogate, bounded nesting) to everything a request
+ * carries before any schema sees it, so no route can store a string Postgres refuses.
+ */
+export function assertText(value: unknown, where: Where): void {
+  const problem = findTextProblem(value);
+  if (problem) throw invalid(where, [{ path: problem.path || where, message: problem.message }]);
+}
+
+function invalid(where: Where, details: FieldProblem[]): AppError {
   const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
-  throw new AppError('validation_failed', `invalid ${where}: ${summary}`, details);
+  return new AppError('validation_failed', `invalid ${where}: ${summary}`, details);
 }
 
 /** The JSON of a body kept as bytes (a signed webhook's); an empty body reads as `{}`. */
