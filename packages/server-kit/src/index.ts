@@ -1,4 +1,5 @@
 export * from './errors.ts';
+export * from './http-guard.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './redis.ts';

@@ -30,6 +30,7 @@ export async function runService(service: ServiceDefinition): Promise<void> {
     throw error;
   }
   const logger = createLogger(service.name, config.LOG_LEVEL);
+  exitOnFatal(logger, service.name);
   await service.prepare?.(config);
   const running = await service.start(config, logger);
   logger.info({ url: running.url }, `${service.name} listening`);
@@ -45,4 +46,20 @@ export async function runService(service: ServiceDefinition): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * A fault no code path expected (a throw outside any request, a rejected promise nobody awaited)
+ * leaves the process in an unknown state: it is logged once as fatal, with the service's name,
+ * and the process exits 1 so its supervisor (`npm start`, Kubernetes) starts a clean one.
+ */
+export function exitOnFatal(logger: Logger, name: string): void {
+  process.once('uncaughtException', (error) => {
+    logger.fatal({ err: error }, `${name} crashed: uncaught exception`);
+    process.exit(1);
+  });
+  process.once('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, `${name} crashed: unhandled promise rejection`);
+    process.exit(1);
+  });
 }

@@ -5,7 +5,7 @@ import { RedisBroker, RedisOfflineQueue, RedisPresenceReader, channelsFor } from
 import type { Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
 import { AdminQueries, Directory, EventPublisher, Inbox } from '@tidings/domain';
-import { createLogger, createRedis, createRegistry, metricFactories, runService, type Logger } from '@tidings/server-kit';
+import { createLogger, createRedis, createRegistry, guardHttpServer, metricFactories, runService, type Logger } from '@tidings/server-kit';
 import { emailDispatcher, emailQueue, enqueueRelease, scheduledQueue } from '@tidings/jobs';
 import { createApp } from './app.ts';
 import type { ApiDeps } from './deps.ts';
@@ -58,7 +58,7 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
     },
     registry,
   };
-  const server = createApp(deps).listen(port);
+  const server = guardHttpServer(createApp(deps).listen(port), logger);
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -10,7 +10,7 @@ import type { Config } from '@tidings/config';
 import type { Database } from '@tidings/db';
 import { Inbox, type EventPublisher } from '@tidings/domain';
 import { closeCodes } from '@tidings/protocol';
-import { metricFactories, type Logger } from '@tidings/server-kit';
+import { AppError, guardHttpServer, metricFactories, rawErrorResponse, requestTarget, type Logger } from '@tidings/server-kit';
 import { handleClientMessage, type ClientMessageDeps } from './client-messages.ts';
 import { Connection } from './connection.ts';
 import { ExpiryWheel } from './expiry.ts';
@@ -43,6 +43,10 @@ export interface Gateway {
 }
 
 const CONNECTION = Symbol('connection');
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
 type TaggedSocket = WebSocket & { [CONNECTION]?: Connection };
 
 /**
@@ -154,19 +158,28 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(BEARER_PROTOCOL_PREFIX)) ?? false,
   });
 
+  // A handshake ws cannot accept (wrong method, no key, unknown version, a bad subprotocol list)
+  // gets the JSON error shape too.
+  wss.on('wsClientError', (error: Error, socket: Duplex) => {
+    socket.end(rawErrorResponse(new AppError('bad_request', `not a valid websocket handshake: ${error.message}`)));
+  });
+
   function refuse(socket: TaggedSocket, code: number, reason: string): void {
     socket.on('error', () => {});
     socket.close(code, reason);
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    if (url.pathname !== '/v1/ws' || draining) {
-      socket.end(`HTTP/1.1 ${draining ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // Until ws takes the socket over, a reset by the client must not become an unhandled 'error'.
+    socket.on('error', destroySocket);
+    const { pathname, query } = requestTarget(req);
+    if (pathname !== '/v1/ws' || draining) {
+      socket.end(rawErrorResponse(draining ? new AppError('draining', 'the gateway is draining; connect to another') : new AppError('not_found', `no websocket endpoint at ${pathname}`)));
       return;
     }
-    const auth = authenticate(req, url, deps.verify, config.GATEWAY_ORIGINS);
+    const auth = authenticate(req, query, deps.verify, config.GATEWAY_ORIGINS);
     wss.handleUpgrade(req, socket, head, (ws: TaggedSocket) => {
+      socket.removeListener('error', destroySocket);
       if (!auth.ok) {
         logger.info({ reason: auth.reason }, 'websocket refused');
         refuse(ws, closeCodes.badToken, auth.reason.slice(0, 120));
@@ -189,8 +202,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     });
   }
 
-  function openSse(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const auth = authenticate(req, url, deps.verify, config.GATEWAY_ORIGINS);
+  function openSse(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+    const auth = authenticate(req, query, deps.verify, config.GATEWAY_ORIGINS);
     if (!auth.ok) {
       res.writeHead(auth.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: auth.status === 401 ? 'unauthorized' : auth.status === 400 ? 'validation_failed' : 'forbidden', message: auth.reason } }));
@@ -230,28 +243,28 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   }
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    const { pathname, query } = requestTarget(req);
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method === 'GET' && url.pathname === '/v1/sse') return openSse(req, res, url);
-    if (req.method === 'GET' && url.pathname === '/healthz') return json(200, { status: 'ok' });
-    if (req.method === 'GET' && url.pathname === '/readyz') {
+    if (req.method === 'GET' && pathname === '/v1/sse') return openSse(req, res, query);
+    if (req.method === 'GET' && pathname === '/healthz') return json(200, { status: 'ok' });
+    if (req.method === 'GET' && pathname === '/readyz') {
       void ready().then((checks) => {
         const ok = checks.postgres === 'ok' && checks.redis === 'ok' && !draining;
         json(ok ? 200 : 503, { status: ok ? 'ok' : draining ? 'draining' : 'unavailable', checks });
       });
       return;
     }
-    if (req.method === 'GET' && url.pathname === '/metrics') {
+    if (req.method === 'GET' && pathname === '/metrics') {
       void deps.registry.metrics().then((text) => {
         res.writeHead(200, { 'content-type': deps.registry.contentType });
         res.end(text);
       });
       return;
     }
-    if (req.method === 'GET' && url.pathname === '/stats') {
+    if (req.method === 'GET' && pathname === '/stats') {
       const memory = process.memoryUsage();
       return json(200, {
         gateway_id: deps.gatewayId,
@@ -263,8 +276,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         draining,
       });
     }
-    json(404, { error: { code: 'not_found', message: `no route for ${req.method} ${url.pathname}` } });
+    json(404, { error: { code: 'not_found', message: `no route for ${req.method} ${pathname}` } });
   });
+  guardHttpServer(server, logger);
   server.on('upgrade', onUpgrade);
 
   await hub.start();

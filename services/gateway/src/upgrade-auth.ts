@@ -6,8 +6,8 @@ export const BEARER_PROTOCOL_PREFIX = 'bearer.';
 export type Authenticated = { ok: true; principal: Principal; since: number | undefined } | { ok: false; reason: string; status: number };
 
 /** The token from `?token=`, the `bearer.<jwt>` subprotocol, or an Authorization header. */
-export function tokenOf(req: IncomingMessage, url: URL): string | undefined {
-  const fromQuery = url.searchParams.get('token');
+export function tokenOf(req: IncomingMessage, query: URLSearchParams): string | undefined {
+  const fromQuery = query.get('token');
   if (fromQuery) return fromQuery;
   const protocols = req.headers['sec-websocket-protocol'];
   if (protocols) {
@@ -35,7 +35,7 @@ export function parseSince(value: string | null | undefined): number | undefined
  */
 export function authenticate(
   req: IncomingMessage,
-  url: URL,
+  query: URLSearchParams,
   verify: (token: string | undefined) => Principal,
   allowedOrigins: readonly string[],
 ): Authenticated {
@@ -44,11 +44,11 @@ export function authenticate(
     return { ok: false, reason: 'origin not allowed', status: 403 };
   }
   // A browser's EventSource resends the original URL on reconnect, so Last-Event-ID wins over `since`.
-  const since = parseSince((req.headers['last-event-id'] as string | undefined) ?? url.searchParams.get('since'));
+  const since = parseSince((req.headers['last-event-id'] as string | undefined) ?? query.get('since'));
   if (since === 'invalid') return { ok: false, reason: 'since must be a non-negative integer', status: 400 };
   let principal: Principal;
   try {
-    principal = verify(tokenOf(req, url));
+    principal = verify(tokenOf(req, query));
   } catch (error) {
     return { ok: false, reason: error instanceof TokenError ? error.message : 'invalid token', status: 401 };
   }

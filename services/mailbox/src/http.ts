@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { escapeHtml } from '@tidings/email/placeholders';
-import type { Logger } from '@tidings/server-kit';
+import { guardHttpServer, requestTarget, type Logger } from '@tidings/server-kit';
 import type { MessageStore, StoredMessage } from './store.ts';
 
 /**
@@ -10,15 +10,16 @@ import type { MessageStore, StoredMessage } from './store.ts';
  * scripts again.
  */
 export function createHttpServer(store: MessageStore, logger: Logger): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     try {
       route(store, req, res);
     } catch (error) {
-      logger.error({ err: error, method: req.method, url: req.url }, 'mailbox request failed');
+      logger.error({ err: error, method: req.method, path: requestTarget(req).pathname }, 'mailbox request failed');
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     }
   });
+  return guardHttpServer(server, logger);
 }
 
 const contentSecurityPolicy = [
@@ -31,7 +32,7 @@ const contentSecurityPolicy = [
 ].join('; ');
 
 function route(store: MessageStore, req: IncomingMessage, res: ServerResponse): void {
-  const path = new URL(req.url ?? '/', 'http://mailbox').pathname;
+  const path = requestTarget(req).pathname;
   const method = req.method ?? 'GET';
   const messagePage = /^\/messages\/(\d+)$/.exec(path);
   const messageJson = /^\/api\/messages\/(\d+)$/.exec(path);

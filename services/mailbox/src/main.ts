@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { createLogger, type Logger } from '@tidings/server-kit';
+import { createLogger, exitOnFatal, type Logger } from '@tidings/server-kit';
 import { createHttpServer } from './http.ts';
 import { createSmtpServer } from './smtp.ts';
 import { MessageStore } from './store.ts';
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   }
   const env = parsed.data;
   const logger = createLogger('mailbox', env.LOG_LEVEL);
+  exitOnFatal(logger, 'mailbox');
   const mailbox = await startMailbox({ smtpPort: env.MAILBOX_SMTP_PORT, httpPort: env.MAILBOX_HTTP_PORT, host: env.MAILBOX_HOST, limit: env.MAILBOX_LIMIT, logger });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

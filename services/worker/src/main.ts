@@ -9,7 +9,7 @@ import { createDatabase, prepareDatabase } from '@tidings/db';
 import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
 import { EmailRenderer, Mailer } from '@tidings/email';
 import { bullPrefix, emailDispatcher, emailQueue, maintenanceJobs, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
-import { createLogger, createRedis, createRegistry, metricFactories, runService, type Logger } from '@tidings/server-kit';
+import { createLogger, createRedis, createRegistry, guardHttpServer, metricFactories, requestTarget, runService, type Logger } from '@tidings/server-kit';
 import { emailDelivery } from './email.ts';
 
 export interface RunningWorker {
@@ -135,13 +135,14 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   }
   const scheduled = new Queue(queueNames.scheduled, { connection: bullConnection, prefix });
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = guardHttpServer(createServer((req, res) => {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.url === '/healthz') return json(200, { status: 'ok' });
-    if (req.url === '/readyz') {
+    const path = requestTarget(req).pathname;
+    if (path === '/healthz') return json(200, { status: 'ok' });
+    if (path === '/readyz') {
       void Promise.all([
         database.sql`select 1`.then(() => 'ok', (error: Error) => `unavailable: ${error.message}`),
         redis.ping().then(() => 'ok', (error: Error) => `unavailable: ${error.message}`),
@@ -151,7 +152,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       });
       return;
     }
-    if (req.url === '/metrics') {
+    if (path === '/metrics') {
       void (async () => {
         for (const queue of [scheduled, maintenance, emails]) {
           const counts = await queue.getJobCounts('waiting', 'delayed', 'active').catch(() => undefined);
@@ -163,7 +164,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       return;
     }
     json(404, { error: { code: 'not_found', message: 'no such route' } });
-  });
+  }), logger);
   server.listen(port);
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

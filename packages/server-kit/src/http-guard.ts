@@ -1,0 +1,62 @@
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { AppError, type ErrorCode } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+/** The path and query of a request, as a server routes on them. */
+export interface RequestTarget {
+  /** Still percent-encoded, exactly as sent. */
+  pathname: string;
+  query: URLSearchParams;
+}
+
+/**
+ * Splits a request target into path and query without `new URL`, which throws on targets a client
+ * may send at will (`//[`, `http://[::`): routing never depends on parsing a URL. URLSearchParams
+ * never throws (a bad escape stays as it is).
+ */
+export function requestTarget(req: Pick<IncomingMessage, 'url'>): RequestTarget {
+  const raw = req.url ?? '/';
+  const mark = raw.indexOf('?');
+  const pathname = mark === -1 ? raw : raw.slice(0, mark);
+  return { pathname: pathname === '' ? '/' : pathname, query: new URLSearchParams(mark === -1 ? '' : raw.slice(mark + 1)) };
+}
+
+/** The statuses Node's HTTP parser gives up with, as our error codes. */
+function clientErrorCode(error: NodeJS.ErrnoException): ErrorCode {
+  if (error.code === 'HPE_HEADER_OVERFLOW') return 'headers_too_large';
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'HPE_HEADERS_TIMEOUT') return 'request_timeout';
+  return 'bad_request';
+}
+
+const clientErrorMessages: Partial<Record<ErrorCode, string>> = {
+  headers_too_large: 'the request line and headers are larger than the server accepts (16 KB)',
+  request_timeout: 'the request did not arrive in time',
+  bad_request: 'the request is not valid HTTP',
+};
+
+/** One HTTP/1.1 answer in the JSON error shape, written straight to a socket (no response object there). */
+export function rawErrorResponse(error: AppError): string {
+  const body = JSON.stringify(error.toBody());
+  const reason = STATUS_CODES[error.status] ?? 'Error';
+  return `HTTP/1.1 ${error.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+/**
+ * Every HTTP server of Tidings takes this guard: a request Node's parser refuses (a broken request
+ * line, a head over 16 KB, bytes that are not HTTP, a client too slow to send its head) is answered
+ * in the JSON error shape and the socket closed, instead of Node's bare status line. The raw bytes
+ * are not logged: they may hold a token.
+ */
+export function guardHttpServer<S extends Server>(server: S, logger: Logger): S {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const code = clientErrorCode(error);
+    logger.info({ code: error.code, remote: socket.remoteAddress }, 'malformed http request refused');
+    socket.end(rawErrorResponse(new AppError(code, clientErrorMessages[code] ?? error.message)));
+  });
+  return server;
+}
