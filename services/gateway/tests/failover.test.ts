@@ -1,57 +1,28 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TidingsClient } from '@tidings/client';
-import { eventually, TcpFailover, uniqueId } from '@tidings/test-support';
+import { eventually, serviceEntries, spawnService, TcpFailover, uniqueId, type SpawnedService } from '@tidings/test-support';
 import { startHarness, type ApiHarness } from '../../api/tests/harness.ts';
 
-const entry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
 /** A gateway in its own process, so the test can kill it with SIGKILL. */
-async function spawnGateway(h: ApiHarness, id: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: {
-      ...process.env,
-      DATABASE_URL: h.config.DATABASE_URL,
-      REDIS_URL: h.config.REDIS_URL,
-      REDIS_PREFIX: h.config.REDIS_PREFIX,
-      GATEWAY_PORT: '0',
-      GATEWAY_ID: id,
-      LOG_LEVEL: 'info',
-      HEARTBEAT_MS: '5000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${id} did not start`)), 20_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === 'gateway listening' && entry.url) {
-        clearTimeout(timer);
-        resolve(Number(new URL(entry.url).port));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${id} exited with ${code}`)));
-  });
-  return { child, port };
+function spawnGateway(h: ApiHarness, id: string): Promise<SpawnedService> {
+  return spawnService(id, serviceEntries.gateway, { ...h.env, GATEWAY_PORT: '0', GATEWAY_ID: id, LOG_LEVEL: 'info', HEARTBEAT_MS: '5000' });
 }
 
 let h: ApiHarness;
-const children: ChildProcess[] = [];
+const children: SpawnedService[] = [];
 beforeAll(async () => {
   h = await startHarness({ RATE_LIMIT_SERVICE_PER_MINUTE: '1000000' });
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  for (const child of children) await child.stop('SIGKILL');
   await h?.close();
 });
 
 describe('a gateway killed with SIGKILL under load', () => {
   it('loses nothing: SDK clients move to the other gateway and see every notification exactly once, in order', async () => {
     const [a, b] = [await spawnGateway(h, 'gw-a'), await spawnGateway(h, 'gw-b')];
-    children.push(a.child, b.child);
+    children.push(a, b);
     const front = new TcpFailover([
       { host: '127.0.0.1', port: a.port },
       { host: '127.0.0.1', port: b.port },

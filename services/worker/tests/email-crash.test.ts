@@ -1,14 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@tidings/server-kit';
-import { eventually, uniqueId } from '@tidings/test-support';
+import { eventually, serviceEntries, spawnService, uniqueId } from '@tidings/test-support';
 import { startHarness, type ApiHarness } from '../../api/tests/harness.ts';
 import { startWorker, type RunningWorker } from '../src/main.ts';
 import { SmtpSink } from './smtp-sink.ts';
 
-const entry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const EMAILS = 1_000;
 
 let h: ApiHarness;
@@ -30,22 +27,9 @@ afterAll(async () => {
 
 /** The worker as its own process, as `npm start` runs it, so it can be killed. */
 async function spawnWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, DATABASE_URL: h.config.DATABASE_URL, REDIS_URL: h.config.REDIS_URL, REDIS_PREFIX: h.config.REDIS_PREFIX, SMTP_URL: sink.url, WORKER_PORT: '0', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the worker did not start')), 20_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes('worker listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}`)));
-  });
-  return child;
+  const worker = await spawnService('worker', serviceEntries.worker, { ...h.env, WORKER_PORT: '0', LOG_LEVEL: 'info' });
+  children.push(worker.child);
+  return worker.child;
 }
 
 /** 1,000 recipients with an address and one send to all of them: 1,000 queued emails. */
