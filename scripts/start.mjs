@@ -1,7 +1,6 @@
 // `npm start`: pnpm 12 → install → Postgres and Redis → migrate → every service, one terminal.
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import { ROOT, ensurePnpm, ensureServices, install, run } from './lib/bootstrap.mjs';
+import { Supervisor } from './lib/supervisor.mjs';
 
 const env = process.env;
 const API_PORT = env.API_PORT || '3000';
@@ -19,7 +18,6 @@ const SERVICES = [
   { name: 'worker', entry: 'services/worker/src/main.ts', env: { WORKER_PORT: env.WORKER_PORT || '3003' } },
 ];
 
-const STOP_TIMEOUT_MS = 10_000;
 const READY_TIMEOUT_MS = 60_000;
 
 const pnpm = await ensurePnpm();
@@ -35,80 +33,28 @@ if (migrated !== 0) {
 
 const services = SERVICES;
 const width = Math.max(...services.map((service) => service.name.length), 8);
-const children = new Map();
-let stopping = false;
-let exitCode = 0;
+const label = (name) => `${name.padEnd(width)} | `;
 
-function prefixed(name, stream, target) {
-  const label = `${name.padEnd(width)} | `;
-  readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => target.write(`${label}${line}\n`));
-}
-
+// A service that dies is restarted with backoff; the others keep serving. Only Ctrl-C (or SIGTERM)
+// stops them all.
+const supervisor = new Supervisor({
+  onLine: (name, line, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(`${label(name)}${line}\n`),
+  onEvent: (line) => console.error(`\n${line}\n`),
+});
 for (const service of services) {
-  // Each child gets its own process group, so a terminal Ctrl-C reaches it once, through us.
-  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
-    cwd: ROOT,
-    env: { ...baseEnv, ...service.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: process.platform !== 'win32',
-  });
-  children.set(service.name, child);
-  prefixed(service.name, child.stdout, process.stdout);
-  prefixed(service.name, child.stderr, process.stderr);
-  child.on('error', (error) => console.error(`${service.name.padEnd(width)} | could not start: ${error.message}`));
-  child.on('close', (code, signal) => {
-    children.delete(service.name);
-    if (!stopping) {
-      console.error(`${service.name} exited unexpectedly (${signal ?? `exit ${code}`}); stopping the others`);
-      exitCode = code || 1;
-      stop('SIGTERM');
-    } else if (code !== 0 && signal === null && exitCode === 0) {
-      exitCode = code;
-    }
-    if (children.size === 0) process.exit(exitCode);
-  });
+  supervisor.add({ name: service.name, command: process.execPath, args: ['--import', 'tsx', service.entry], cwd: ROOT, env: { ...baseEnv, ...service.env } });
 }
 
-function signalChild(child, signal) {
-  try {
-    child.kill(signal);
-  } catch {
-    // already gone
-  }
-}
-
-function stop(signal) {
-  if (stopping) {
-    // A second Ctrl-C: no more waiting.
-    for (const child of children.values()) killGroup(child);
-    return;
-  }
-  stopping = true;
-  for (const child of children.values()) signalChild(child, signal);
-  setTimeout(() => {
-    for (const [name, child] of children) {
-      console.error(`${name} did not stop within ${STOP_TIMEOUT_MS / 1000} s; killing it`);
-      killGroup(child);
-    }
-  }, STOP_TIMEOUT_MS).unref();
-}
-
-function killGroup(child) {
-  try {
-    if (process.platform === 'win32') child.kill('SIGKILL');
-    else process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => stop(signal === 'SIGHUP' ? 'SIGTERM' : signal));
+  process.on(signal, () => {
+    if (stopping) console.error('stopping at once');
+    stopping = true;
+    void supervisor.stop(signal === 'SIGHUP' ? 'SIGTERM' : signal).then(() => process.exit(0));
+  });
 }
 // If this process dies some other way, take the children with it.
-process.on('exit', () => {
-  for (const child of children.values()) killGroup(child);
-});
+process.on('exit', () => supervisor.killAll());
 
 async function waitReady(url) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
