@@ -81,7 +81,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isRedisUnavailable(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
   return (
-    /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|Reached the max retries|connect ETIMEDOUT/.test(message) ||
+    /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|Reached the max retries|connect ETIMEDOUT|Command timed out/.test(message) ||
     (error as { name?: string } | null)?.name === 'MaxRetriesPerRequestError'
   );
 }

@@ -2,10 +2,17 @@ import { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
 
 export interface RedisOptions {
-  /** Fail commands at once while disconnected instead of queueing them (request paths want this). */
+  /**
+   * Fail commands at once while disconnected instead of queueing them, and fail a command that gets
+   * no answer within `COMMAND_TIMEOUT_MS` (a Redis that hangs, or a partition that has not reset the
+   * connection yet): request paths want an error they can fall back from, not a wait.
+   */
   failFast?: boolean;
   name: string;
 }
+
+/** How long a fail-fast client waits for Redis to answer one command. */
+export const COMMAND_TIMEOUT_MS = 1_000;
 
 /**
  * An ioredis client that reconnects for ever with a capped backoff and logs its state changes once
@@ -17,6 +24,7 @@ export function createRedis(url: string, logger: Logger, options: RedisOptions):
     connectionName: options.name,
     enableOfflineQueue: !options.failFast,
     maxRetriesPerRequest: options.failFast ? 0 : 3,
+    ...(options.failFast ? { commandTimeout: COMMAND_TIMEOUT_MS } : {}),
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
   });
   let down = false;
