@@ -34,14 +34,14 @@ export async function unenqueuedEmails(sql: Sql, graceMs: number, limit = 1_000)
 }
 
 /**
- * Queued emails handed to the queue more than `staleMs` ago: normally still waiting or retrying,
+ * Queued emails handed to the queue before `enqueuedBefore`: normally still waiting or retrying,
  * but their job may be gone (Redis restarted without persistence) or failed without its log being
  * updated (Postgres was down). The relay checks each against the queue.
  */
-export async function staleEmails(sql: Sql, staleMs: number, limit = 200): Promise<string[]> {
+export async function staleEmails(sql: Sql, enqueuedBefore: Date, limit = 200): Promise<string[]> {
   const rows = await sql<{ id: string }[]>`
     select id from email_logs
-    where status = 'queued' and enqueued_at < now() - make_interval(secs => ${staleMs / 1000})
+    where status = 'queued' and enqueued_at < ${enqueuedBefore.toISOString()}::timestamptz
     order by enqueued_at limit ${limit}`;
   return rows.map((row) => row.id);
 }

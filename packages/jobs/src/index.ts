@@ -41,6 +41,11 @@ export function bullPrefix(redisPrefix: string): string {
   return `${redisPrefix}bull`;
 }
 
+/** A key the worker keeps in Redis: when it is gone, Redis has lost its data and with it every job (see the worker). */
+export function queueMarkerKey(redisPrefix: string): string {
+  return `${bullPrefix(redisPrefix)}:marker`;
+}
+
 /** The job id of a scheduled send's release: one job per send, however often it is enqueued. */
 export const releaseJobId = (broadcastId: string) => `release-${broadcastId}`;
 
@@ -86,13 +91,15 @@ export function emailDispatcher(sql: Sql, queue: Queue<EmailJob>, retry: EmailRe
     await markEnqueued(sql, logIds);
   };
   /**
-   * Queued emails enqueued more than `staleMs` ago whose job is gone (Redis lost it) or ended
+   * Queued emails enqueued before `enqueuedBefore` whose job is gone (Redis lost it) or ended
    * without the log moving on (Postgres was down when it failed) are enqueued afresh; those whose
-   * job is still waiting, delayed or running are left alone and looked at again `staleMs` later.
-   * Answers how many were enqueued again.
+   * job is still waiting, delayed or running are left alone. Every email looked at is marked
+   * enqueued now, so it is looked at again only after the next cutoff passes it. Emails in
+   * `inHand` (being sent by this process right now) are skipped. Looks at one batch; answers how
+   * many emails it looked at and how many it enqueued again.
    */
-  const recoverStale = async (staleMs: number): Promise<number> => {
-    const ids = await staleEmails(sql, staleMs);
+  const recoverStale = async (enqueuedBefore: Date, inHand: ReadonlySet<string> = new Set()): Promise<{ checked: number; lost: number }> => {
+    const ids = (await staleEmails(sql, enqueuedBefore)).filter((id) => !inHand.has(id));
     const lost: string[] = [];
     for (const id of ids) {
       const job = await queue.getJob(emailJobId(id));
@@ -104,8 +111,17 @@ export function emailDispatcher(sql: Sql, queue: Queue<EmailJob>, retry: EmailRe
     }
     if (lost.length > 0) await enqueueEmails(queue, lost, retry);
     await markEnqueued(sql, ids);
-    return lost.length;
+    return { checked: ids.length, lost: lost.length };
   };
-  return { enqueue, forSend: async (broadcastId: string) => enqueue(await pendingEmails(sql, broadcastId)), recoverStale };
+  /** Every queued email enqueued before `enqueuedBefore`, batch after batch (after Redis lost its data). */
+  const recoverAll = async (enqueuedBefore: Date, inHand?: ReadonlySet<string>): Promise<number> => {
+    let lost = 0;
+    for (;;) {
+      const batch = await recoverStale(enqueuedBefore, inHand);
+      lost += batch.lost;
+      if (batch.checked === 0) return lost;
+    }
+  };
+  return { enqueue, forSend: async (broadcastId: string) => enqueue(await pendingEmails(sql, broadcastId)), recoverStale, recoverAll };
 }
 export type EmailDispatcher = ReturnType<typeof emailDispatcher>;

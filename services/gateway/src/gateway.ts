@@ -87,9 +87,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     expiry.add(connection);
     await hub.add(connection);
     if (connection.closed) return;
-    deps.presence
-      .add({ connection_id: connection.id, user_id: connection.userId, gateway_id: deps.gatewayId, connected_at: connection.connectedAt })
-      .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence add failed'));
+    addPresence(connection);
     const snapshot = await replayer.snapshot(connection.userId);
     connection.send(
       JSON.stringify({
@@ -109,6 +107,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       await replayer.replay(connection, since, snapshot.lastSeq);
     }
     logger.info({ user: connection.userId, connection: connection.id, transport: connection.sink.kind, since }, 'client connected');
+  }
+
+  function addPresence(connection: Connection): void {
+    deps.presence
+      .add({ connection_id: connection.id, user_id: connection.userId, gateway_id: deps.gatewayId, connected_at: connection.connectedAt })
+      .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence add failed'));
   }
 
   function closed(connection: Connection): void {
@@ -293,6 +297,20 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   });
 
   const leaseMs = config.HEARTBEAT_MS * 2;
+  // Redis may have come back empty (restarted without persistence): once the client that writes
+  // presence is connected again, the lease and every local connection are written again (the same
+  // entries, if Redis kept them).
+  let redisLost = false;
+  deps.redis.on('close', () => {
+    redisLost = true;
+  });
+  deps.redis.on('ready', () => {
+    if (!redisLost || draining) return;
+    redisLost = false;
+    logger.info({ connections: hub.size }, 'redis connection restored; writing presence again');
+    deps.presence.renewLease(leaseMs).catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence lease renewal failed'));
+    for (const connection of hub.all()) if (!connection.closed) addPresence(connection);
+  });
   await deps.presence.renewLease(leaseMs);
   await deps.presence.reapDead().catch(() => 0);
 

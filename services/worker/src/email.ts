@@ -25,6 +25,8 @@ export interface EmailDeliveryDeps {
   logger: Logger;
   /** `tidings_email_sent_total{status}`: sent, failed, suppressed, or retried (a temporary failure that will be tried again). */
   outcomes: Counter<'status'>;
+  /** Filled with the ids of the emails being delivered right now. */
+  inHand: Set<string>;
 }
 
 /** The domain of EMAIL_FROM (`Name <a@example.com>` or `a@example.com`), for Message-IDs. */
@@ -77,6 +79,15 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
 
   return async function deliver(job: Job<EmailJob>): Promise<void> {
     const { log_id: id } = emailJobSchema.parse(job.data);
+    deps.inHand.add(id);
+    try {
+      await deliverOne(job, id);
+    } finally {
+      deps.inHand.delete(id);
+    }
+  };
+
+  async function deliverOne(job: Job<EmailJob>, id: string): Promise<void> {
     const email = await loadEmail(sql, id);
     if (email === undefined || email.status !== 'queued') return; // deleted, or already done by an earlier run
     if (email.blockedBy !== null) {
@@ -125,5 +136,5 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
     await markSent(sql, id, { messageId: sent.messageId, subject: rendered.subject, template: rendered.template });
     outcomes.inc({ status: 'sent' });
     logger.info({ email: id, user: email.userId, to: email.to, kind: email.kind, attempt: job.attemptsMade + 1 }, 'email sent');
-  };
+  }
 }

@@ -8,9 +8,10 @@ import type { Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
 import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
 import { EmailRenderer, Mailer } from '@tidings/email';
-import { bullPrefix, emailDispatcher, emailQueue, maintenanceJobs, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
+import { bullPrefix, emailDispatcher, emailQueue, maintenanceJobs, queueMarkerKey, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
 import { createLogger, createRedis, createRegistry, guardHttpServer, metricFactories, requestTarget, runService, type Logger } from '@tidings/server-kit';
 import { emailDelivery } from './email.ts';
+import { RedisDataLossWatch } from './redis-data-loss.ts';
 
 export interface RunningWorker {
   url: string;
@@ -76,12 +77,19 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     { connection: bullConnection, prefix, concurrency: 4 },
   );
   const maintenance = new Queue(queueNames.maintenance, { connection: bullConnection, prefix });
-  await maintenance.upsertJobScheduler(maintenanceJobs.releaseDue, { every: RELEASE_SWEEP_MS }, { name: maintenanceJobs.releaseDue, opts: { removeOnComplete: true, removeOnFail: 100 } });
-  await maintenance.upsertJobScheduler(maintenanceJobs.outboxRelay, { every: RELAY_EVERY_MS }, { name: maintenanceJobs.outboxRelay, opts: { removeOnComplete: true, removeOnFail: 100 } });
-  await maintenance.upsertJobScheduler(maintenanceJobs.emailRelay, { every: EMAIL_RELAY_EVERY_MS }, { name: maintenanceJobs.emailRelay, opts: { removeOnComplete: true, removeOnFail: 100 } });
-  const digestOpts = { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } };
-  await maintenance.upsertJobScheduler(maintenanceJobs.digestDaily, { pattern: config.DIGEST_DAILY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestDaily, opts: digestOpts });
-  await maintenance.upsertJobScheduler(maintenanceJobs.digestWeekly, { pattern: config.DIGEST_WEEKLY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestWeekly, opts: digestOpts });
+  /** The sweeps and digests, as job schedulers (idempotent: also run again when Redis lost them). */
+  async function installSchedulers(): Promise<void> {
+    const sweepOpts = { removeOnComplete: true, removeOnFail: 100 };
+    await maintenance.upsertJobScheduler(maintenanceJobs.releaseDue, { every: RELEASE_SWEEP_MS }, { name: maintenanceJobs.releaseDue, opts: sweepOpts });
+    await maintenance.upsertJobScheduler(maintenanceJobs.outboxRelay, { every: RELAY_EVERY_MS }, { name: maintenanceJobs.outboxRelay, opts: sweepOpts });
+    await maintenance.upsertJobScheduler(maintenanceJobs.emailRelay, { every: EMAIL_RELAY_EVERY_MS }, { name: maintenanceJobs.emailRelay, opts: sweepOpts });
+    const digestOpts = { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } };
+    await maintenance.upsertJobScheduler(maintenanceJobs.digestDaily, { pattern: config.DIGEST_DAILY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestDaily, opts: digestOpts });
+    await maintenance.upsertJobScheduler(maintenanceJobs.digestWeekly, { pattern: config.DIGEST_WEEKLY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestWeekly, opts: digestOpts });
+  }
+  await installSchedulers();
+  /** Emails this process is sending right now: a recovery must not queue them a second time. */
+  const inHand = new Set<string>();
   const maintenanceWorker = new Worker(
     queueNames.maintenance,
     async (job: Job) => {
@@ -97,8 +105,8 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
         const ids = await unenqueuedEmails(database.sql, config.OUTBOX_GRACE_MS);
         await dispatch.enqueue(ids);
         if (ids.length > 0) logger.info({ count: ids.length }, 'email relay enqueued queued emails');
-        const recovered = await dispatch.recoverStale(options.staleEmailMs ?? 600_000);
-        if (recovered > 0) logger.warn({ count: recovered }, 'email relay enqueued again queued emails whose jobs were lost');
+        const { lost } = await dispatch.recoverStale(new Date(Date.now() - (options.staleEmailMs ?? 600_000)), inHand);
+        if (lost > 0) logger.warn({ count: lost }, 'email relay enqueued again queued emails whose jobs were lost');
       } else if (job.name === maintenanceJobs.digestDaily || job.name === maintenanceJobs.digestWeekly) {
         const period = job.name === maintenanceJobs.digestDaily ? 'daily' : 'weekly';
         const ids = await openDigests(database.sql, period, new Date());
@@ -119,7 +127,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     const renderer = new EmailRenderer({
       branding: { productName: config.PRODUCT_NAME, logoUrl: config.BRAND_LOGO_URL, color: config.BRAND_COLOR, footerAddress: config.FOOTER_ADDRESS, publicUrl: config.PUBLIC_URL },
     });
-    emailWorker = new Worker<EmailJob>(queueNames.email, emailDelivery({ sql: database.sql, renderer, mailer, config, logger, outcomes }), {
+    emailWorker = new Worker<EmailJob>(queueNames.email, emailDelivery({ sql: database.sql, renderer, mailer, config, logger, outcomes, inHand }), {
       connection: bullConnection,
       prefix,
       concurrency: config.EMAIL_CONCURRENCY,
@@ -134,6 +142,19 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     worker.on('error', (error) => logger.warn({ err: error.message }, 'worker error'));
   }
   const scheduled = new Queue(queueNames.scheduled, { connection: bullConnection, prefix });
+  // Scheduled sends whose release job was lost are released by the release sweep once due; lost
+  // email jobs are found here at once rather than by the relay's stale check minutes later.
+  const dataLoss = new RedisDataLossWatch(
+    redis,
+    queueMarkerKey(config.REDIS_PREFIX),
+    async () => {
+      await installSchedulers();
+      const lost = await dispatch.recoverAll(new Date(), inHand);
+      logger.warn({ emails: lost }, 'job schedulers restored; queued emails whose jobs were lost enqueued again');
+    },
+    logger,
+  );
+  await dataLoss.start();
 
   const server: Server = guardHttpServer(createServer((req, res) => {
     const json = (status: number, body: unknown) => {
@@ -175,6 +196,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     close: () =>
       (closing ??= (async () => {
         server.close();
+        dataLoss.stop();
         await Promise.all([scheduledWorker.close(), maintenanceWorker.close(), emailWorker?.close()]);
         await Promise.all([scheduled.close(), maintenance.close(), emails.close()]);
         mailer?.close();
