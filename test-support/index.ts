@@ -14,6 +14,7 @@ function withDatabase(url: string, name: string): string {
 }
 
 export { rawExchange, type RawAnswer } from './raw-http.ts';
+export { RedisServer } from './redis-server.ts';
 export { serviceEntries, serviceEnv, spawnService, type SpawnedService } from './spawn.ts';
 
 export interface TestEnvironment {
