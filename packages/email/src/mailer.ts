@@ -29,6 +29,14 @@ export abstract class EmailError extends Error {
 export class TemporaryEmailError extends EmailError {
   readonly temporary = true;
   override readonly name = 'TemporaryEmailError';
+
+  /**
+   * The server never answered (refused, reset, timed out, not found): nothing about this email is
+   * wrong, the server is away, and every other email would fail the same way now.
+   */
+  get unreachable(): boolean {
+    return this.responseCode === undefined;
+  }
 }
 
 /** Retrying will not help: a 5xx reply (unknown mailbox, rejected content…) or a message that cannot be built. */

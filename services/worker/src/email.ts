@@ -1,10 +1,11 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Counter } from 'prom-client';
 import type { Config } from '@tidings/config';
 import type { Sql } from '@tidings/db';
 import { digestEntries, loadEmail, markFinal, markRetrying, markSent, startAttempt, type EmailToSend } from '@tidings/domain';
 import {
   TemplateError,
+  TemporaryEmailError,
   classifySmtpError,
   signUnsubscribe,
   unsubscribeHeaders,
@@ -27,7 +28,16 @@ export interface EmailDeliveryDeps {
   outcomes: Counter<'status'>;
   /** Filled with the ids of the emails being delivered right now. */
   inHand: Set<string>;
+  /** Holds back every email job (all workers) for `ms`: the SMTP server is unreachable. */
+  holdSending(ms: number): Promise<void>;
 }
+
+/**
+ * While the SMTP server cannot be reached, emails wait in the queue and the server is tried again
+ * this often: an outage spends no email's attempts (so a long one fails none), and sending resumes
+ * within this long of the server's return rather than after a backoff grown to minutes.
+ */
+export const UNREACHABLE_RETRY_MS = 2_000;
 
 /** The domain of EMAIL_FROM (`Name <a@example.com>` or `a@example.com`), for Message-IDs. */
 export function messageIdDomain(from: string, publicUrl: string): string {
@@ -77,6 +87,26 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
     logger.info({ email: email.id, user: email.userId, status, reason }, `email ${status}`);
   }
 
+  /** When the SMTP server was last found unreachable, while it stays so: one log line per outage. */
+  let unreachableSince: number | undefined;
+
+  async function serverUnreachable(id: string, message: string): Promise<never> {
+    if (unreachableSince === undefined) {
+      unreachableSince = Date.now();
+      logger.warn({ err: message, retry_ms: UNREACHABLE_RETRY_MS }, 'SMTP server unreachable: emails wait in the queue until it answers');
+    }
+    await markRetrying(sql, id, `SMTP server unreachable: ${message}`);
+    await deps.holdSending(UNREACHABLE_RETRY_MS);
+    // Back to waiting without spending an attempt.
+    throw Worker.RateLimitError();
+  }
+
+  function serverReachable(): void {
+    if (unreachableSince === undefined) return;
+    logger.info({ down_ms: Date.now() - unreachableSince }, 'SMTP server reachable again; sending resumed');
+    unreachableSince = undefined;
+  }
+
   return async function deliver(job: Job<EmailJob>): Promise<void> {
     const { log_id: id } = emailJobSchema.parse(job.data);
     deps.inHand.add(id);
@@ -120,6 +150,7 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
       });
     } catch (error) {
       const failure = classifySmtpError(error);
+      if (failure instanceof TemporaryEmailError && failure.unreachable) return serverUnreachable(id, failure.message);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (!failure.temporary || lastAttempt) {
         const reason = lastAttempt && failure.temporary ? `gave up after ${job.attemptsMade + 1} attempts: ${failure.message}` : failure.message;
@@ -131,6 +162,7 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
       logger.warn({ email: id, user: email.userId, attempt: job.attemptsMade + 1, err: failure.message }, 'email send failed, will retry');
       throw failure;
     }
+    serverReachable();
     // Should this write fail (Postgres away), the job is retried and, the row being still queued, the
     // email goes out again with the same Message-ID: at least once, never lost.
     await markSent(sql, id, { messageId: sent.messageId, subject: rendered.subject, template: rendered.template });

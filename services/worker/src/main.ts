@@ -127,7 +127,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     const renderer = new EmailRenderer({
       branding: { productName: config.PRODUCT_NAME, logoUrl: config.BRAND_LOGO_URL, color: config.BRAND_COLOR, footerAddress: config.FOOTER_ADDRESS, publicUrl: config.PUBLIC_URL },
     });
-    emailWorker = new Worker<EmailJob>(queueNames.email, emailDelivery({ sql: database.sql, renderer, mailer, config, logger, outcomes, inHand }), {
+    emailWorker = new Worker<EmailJob>(queueNames.email, emailDelivery({ sql: database.sql, renderer, mailer, config, logger, outcomes, inHand, holdSending: (ms) => emails.rateLimit(ms) }), {
       connection: bullConnection,
       prefix,
       concurrency: config.EMAIL_CONCURRENCY,
@@ -135,6 +135,8 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       stalledInterval: options.stalledCheckMs ?? 10_000,
       // A worker that dies mid-send leaves its job stalled; it is tried again, not failed.
       maxStalledCount: 5,
+      // No limit in practice; BullMQ honours a hold (the SMTP server away) only on a limited queue.
+      limiter: { max: 1_000_000, duration: 1_000 },
     });
   }
   for (const worker of [scheduledWorker, maintenanceWorker, ...(emailWorker ? [emailWorker] : [])]) {

@@ -22,14 +22,21 @@ export interface SmtpSinkOptions {
   countOnly?: boolean;
 }
 
-/** A real SMTP server for tests: accepts (or refuses) over a socket and keeps what arrived. */
+/**
+ * A real SMTP server for tests: accepts (or refuses) over a socket and keeps what arrived. It can be
+ * closed and started again on the same port (a new server each time: a closed smtp-server only
+ * answers 421), keeping the messages.
+ */
 export class SmtpSink {
   readonly messages: SinkMessage[] = [];
   port = 0;
-  readonly #server: SMTPServer;
+  #server: SMTPServer | undefined;
 
-  constructor(options: SmtpSinkOptions = {}) {
-    this.#server = new SMTPServer({
+  constructor(private readonly options: SmtpSinkOptions = {}) {}
+
+  #create(): SMTPServer {
+    const { options } = this;
+    const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
@@ -75,12 +82,15 @@ export class SmtpSink {
         );
       },
     });
-    this.#server.on('error', () => {});
+    server.on('error', () => {});
+    return server;
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.#server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.#server.server.address() as AddressInfo).port;
+    const server = this.#create();
+    this.#server = server;
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.server.address() as AddressInfo).port;
     return this;
   }
 
@@ -92,7 +102,10 @@ export class SmtpSink {
     return this.messages.filter((message) => message.to.includes(address));
   }
 
+  /** Stops listening; connections in progress are ended. */
   close(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+    const server = this.#server;
+    this.#server = undefined;
+    return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 }
