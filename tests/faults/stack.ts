@@ -232,25 +232,56 @@ export class Stack {
   }
 }
 
-/** What a load run did: every create's outcome. */
+/** What a load run did. */
 export interface LoadResult {
+  /** Creates asked for (each with an idempotency key of its own). */
   sent: number;
+  /** Answered 201 in the end (at first, or on a retry). */
   created: number;
-  /** Answered with an error status (e.g. 503 while Postgres was cut). */
+  /** Tries that got 503 or no answer at all (the API died mid-request) and were sent again. */
+  retried: number;
+  /** Creates that ended with another status. */
   refused: Record<number, number>;
-  /** No answer (the API died mid-request). */
-  failed: number;
 }
 
 /**
- * Creates notifications (each for one random user of the stack) at `perSecond` until `stop()`,
- * through whichever API answers at `stack.apiUrl`. Each request has its own idempotency key.
+ * Creates notifications (each for one random user of the stack) at `perSecond` until `stop()`, as
+ * a well-behaved producer does: a 503 or a lost answer is sent again, with the same Idempotency-Key
+ * and body, until it is answered. So every create lands exactly once, whatever failed in between.
  */
 export function startLoad(stack: Stack, perSecond: number): { result: LoadResult; createdAtLeast(count: number): Promise<void>; stop(): Promise<LoadResult> } {
   const token = stack.env.sign({ sub: 'load', scope: 'notifications:publish' });
-  const result: LoadResult = { sent: 0, created: 0, refused: {}, failed: 0 };
+  const result: LoadResult = { sent: 0, created: 0, retried: 0, refused: {} };
   const inFlight = new Set<Promise<void>>();
   let running = true;
+
+  async function create(key: string, body: string): Promise<void> {
+    for (;;) {
+      const status = await fetch(`${stack.apiUrl}/v1/notifications`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body,
+        signal: AbortSignal.timeout(20_000),
+      }).then(
+        async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        },
+        () => 0,
+      );
+      if (status === 201) {
+        result.created++;
+        return;
+      }
+      if (status !== 0 && status !== 503) {
+        result.refused[status] = (result.refused[status] ?? 0) + 1;
+        return;
+      }
+      result.retried++;
+      await sleep(250);
+    }
+  }
+
   const tick = 50;
   const perTick = Math.max(1, Math.round((perSecond * tick) / 1000));
   const timer = setInterval(() => {
@@ -258,21 +289,7 @@ export function startLoad(stack: Stack, perSecond: number): { result: LoadResult
     for (let i = 0; i < perTick; i++) {
       const user = stack.users[Math.floor(Math.random() * stack.users.length)]!;
       result.sent++;
-      const request = fetch(`${stack.apiUrl}/v1/notifications`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': uniqueId('load') },
-        body: JSON.stringify({ to: { user_ids: [user] }, type: 'fault', title: `load ${result.sent}` }),
-        signal: AbortSignal.timeout(20_000),
-      }).then(
-        async (response) => {
-          await response.arrayBuffer();
-          if (response.status === 201) result.created++;
-          else result.refused[response.status] = (result.refused[response.status] ?? 0) + 1;
-        },
-        () => {
-          result.failed++;
-        },
-      );
+      const request = create(uniqueId('load'), JSON.stringify({ to: { user_ids: [user] }, type: 'fault', title: `load ${result.sent}` }));
       inFlight.add(request);
       void request.finally(() => inFlight.delete(request));
     }
@@ -287,7 +304,7 @@ export function startLoad(stack: Stack, perSecond: number): { result: LoadResult
     async stop() {
       running = false;
       clearInterval(timer);
-      await Promise.all(inFlight);
+      while (inFlight.size > 0) await Promise.all(inFlight);
       return result;
     },
   };

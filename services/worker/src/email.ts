@@ -16,7 +16,7 @@ import {
   type SentEmail,
 } from '@tidings/email';
 import { emailJobSchema, type EmailJob } from '@tidings/jobs';
-import type { Logger } from '@tidings/server-kit';
+import { isDatabaseUnavailable, type Logger } from '@tidings/server-kit';
 
 export interface EmailDeliveryDeps {
   sql: Sql;
@@ -107,11 +107,29 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
     unreachableSince = undefined;
   }
 
+  async function untilWritten(write: () => Promise<void>, id: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        if (attempt === 1) logger.warn({ email: id, err: (error as Error).message }, 'email sent but not yet recorded: postgres unavailable; retrying the write');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+      }
+    }
+  }
+
   return async function deliver(job: Job<EmailJob>): Promise<void> {
     const { log_id: id } = emailJobSchema.parse(job.data);
     deps.inHand.add(id);
     try {
       await deliverOne(job, id);
+    } catch (error) {
+      // Postgres away before the email went out: it waits like an email for an unreachable SMTP
+      // server, spending no attempt.
+      if (!isDatabaseUnavailable(error)) throw error;
+      await deps.holdSending(UNREACHABLE_RETRY_MS);
+      throw Worker.RateLimitError();
     } finally {
       deps.inHand.delete(id);
     }
@@ -163,9 +181,10 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
       throw failure;
     }
     serverReachable();
-    // Should this write fail (Postgres away), the job is retried and, the row being still queued, the
-    // email goes out again with the same Message-ID: at least once, never lost.
-    await markSent(sql, id, { messageId: sent.messageId, subject: rendered.subject, template: rendered.template });
+    // The server has the email: recording that must not fail, or a retry would send it again. While
+    // Postgres is away the write is tried again here, holding the job (its lock kept alive), so only
+    // a process that dies meanwhile leaves a copy to be sent (with the same Message-ID).
+    await untilWritten(() => markSent(sql, id, { messageId: sent.messageId, subject: rendered.subject, template: rendered.template }), id);
     outcomes.inc({ status: 'sent' });
     logger.info({ email: id, user: email.userId, to: email.to, kind: email.kind, attempt: job.attemptsMade + 1 }, 'email sent');
   }
