@@ -35,14 +35,26 @@ export async function clearRedisPrefix(redis: Redis | string, prefix: string): P
 
 /**
  * Two runs at once would drop each other's database: each run holds a session advisory lock on
- * the server's maintenance database, and a second run stops at once instead. Answers the unlock.
+ * the server's maintenance database, and a second run stops at once instead. Every run also holds
+ * the lock `bench` shared; an `exclusive` run (a soak, whose figures any other load distorts, and
+ * that would distort theirs) holds it alone, so it never runs beside another benchmark. Answers
+ * the unlock.
  */
-export async function lockBenchRun(url: string, database: string): Promise<() => Promise<void>> {
+export async function lockBenchRun(url: string, database: string, options: { exclusive?: boolean } = {}): Promise<() => Promise<void>> {
   const admin = postgres(maintenanceUrl(url), { max: 1, idle_timeout: 0, onnotice: () => {} });
-  const [row] = await admin<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${`bench:${database}`})) as locked`;
-  if (!row?.locked) {
+  const [own] = await admin<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${`bench:${database}`})) as locked`;
+  if (!own?.locked) {
     await admin.end();
     throw new Error(`another benchmark run is using ${database} on this server; wait for it to finish`);
+  }
+  const [all] = options.exclusive
+    ? await admin<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext('bench')) as locked`
+    : await admin<{ locked: boolean }[]>`select pg_try_advisory_lock_shared(hashtext('bench')) as locked`;
+  if (!all?.locked) {
+    await admin.end();
+    throw new Error(
+      options.exclusive ? 'another benchmark is running on this server; wait for it to finish' : 'a soak benchmark is running on this server; wait for it to finish',
+    );
   }
   return () => admin.end({ timeout: 5 });
 }

@@ -6,6 +6,8 @@ import { benchDir, repoRoot } from './setup.ts';
 
 /** Every child this bench started; all are killed when the bench exits, however it exits. */
 const children = new Set<ChildProcess>();
+/** Children the bench asked to exit: any other exit is reported. */
+const stopping = new WeakSet<ChildProcess>();
 
 process.on('exit', () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -26,7 +28,11 @@ export interface Service {
 
 function track(child: ChildProcess, name: string, onLine?: (line: string) => void): Service {
   children.add(child);
-  const exited = once(child, 'exit').then(() => children.delete(child));
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    children.delete(child);
+    // A child that dies on its own may have had no chance to log why: at least say how it ended.
+    if (!stopping.has(child)) console.log(`    [${name}] exited by itself (code ${code}, signal ${signal})`);
+  });
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
@@ -44,6 +50,7 @@ function track(child: ChildProcess, name: string, onLine?: (line: string) => voi
     },
     stop: async (graceMs = 15_000) => {
       if (!alive()) return;
+      stopping.add(child);
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
@@ -89,7 +96,11 @@ export function forkWorker(name: string, script: string): { child: ChildProcess;
 }
 
 export function killAllChildren(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    stopping.add(child);
+    child.kill('SIGKILL');
+  }
 }
 
 /** User + system CPU seconds a process has used so far (from /proc), or undefined if it is gone. */

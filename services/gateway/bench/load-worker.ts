@@ -2,20 +2,39 @@
  * A load-client process, forked by the bench: it holds WebSocket (Tidings, `ws`) or socket.io
  * (baseline, `socket.io-client`, websocket transport only) connections and records, for every
  * notification frame, its `data.k` (latency run) or `data.b` (broadcast round) with the arrival
- * time. Arrival times are taken first thing in the message handler, before any parsing.
+ * time. Arrival times are taken first thing in the message handler, before any parsing. With
+ * `trackSeqs` (the soak) it also keeps each user's seqs, as the SDK does, to resume from and to
+ * count duplicates.
  */
 import jwt from 'jsonwebtoken';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import type { BroadcastDone, BroadcastState, ConnectResult, LatencyRecords, Target, WorkerRequest, WorkerStats } from './worker-protocol.ts';
+import type {
+  BroadcastDone,
+  BroadcastState,
+  ChurnResult,
+  ConnectResult,
+  DeliveryStats,
+  LatencyRecords,
+  Target,
+  WorkerRequest,
+  WorkerStats,
+} from './worker-protocol.ts';
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
 interface Held {
+  /** Drops the connection without a closing handshake. */
   close(): void;
+  /** Closes with the handshake (1000). */
+  end(): void;
+  user: number;
+  url: string;
   group: number;
   closing: boolean;
   open: boolean;
+  /** Seqs this very connection received (with `trackSeqs`): a gateway must never write one twice to the same socket. */
+  seen?: Set<number>;
 }
 
 let system: 'tidings' | 'baseline' = 'tidings';
@@ -30,6 +49,13 @@ let frames = 0;
 let keys: number[] = [];
 let arrivals: number[] = [];
 const rounds = new Map<number, BroadcastState>();
+
+let trackSeqs = false;
+/** Per user: the newest seq with every one before it received (the SDK's lastSeq), and seqs that came past a hole. */
+const seqs = new Map<number, { last: number; early: Set<number> }>();
+/** Users whose connection dropped without the bench asking, with their gateway: the next churn reopens them. */
+const down = new Map<number, string>();
+const delivery = { frames: 0, duplicates: 0, sameConnectionDuplicates: 0, early: 0, resumes: 0, replayed: 0 };
 
 function tokenFor(user: number): string {
   let token = tokens.get(user);
@@ -66,6 +92,51 @@ function onWsMessage(this: WebSocket, raw: WebSocket.RawData): void {
   onNotification(at, frame.notification.data);
 }
 
+const RESUME_COMPLETE_PREFIX = '{"type":"resume_complete"';
+
+/** Dedupe by seq as the SDK's sequencer does, without asking for gaps (a later resume fills them). */
+function sequence(held: Held, seq: number): void {
+  const state = seqs.get(held.user)!;
+  delivery.frames++;
+  if (held.seen!.has(seq)) delivery.sameConnectionDuplicates++;
+  held.seen!.add(seq);
+  if (seq <= state.last || state.early.has(seq)) {
+    delivery.duplicates++;
+    return;
+  }
+  if (seq !== state.last + 1) {
+    delivery.early++;
+    state.early.add(seq);
+    return;
+  }
+  state.last = seq;
+  while (state.early.delete(state.last + 1)) state.last++;
+}
+
+/** Everything up to `lastSeq` that exists has been sent: a seq still missing below it is gone. */
+function resumeComplete(user: number, count: number, lastSeq: number): void {
+  const state = seqs.get(user)!;
+  delivery.resumes++;
+  delivery.replayed += count;
+  state.last = Math.max(state.last, lastSeq);
+  for (const seq of state.early) if (seq <= state.last) state.early.delete(seq);
+  while (state.early.delete(state.last + 1)) state.last++;
+}
+
+function onTrackedMessage(held: Held, raw: WebSocket.RawData): void {
+  const at = wallNow();
+  frames++;
+  const text = raw.toString();
+  if (text.startsWith(NOTIFICATION_PREFIX)) {
+    const frame = JSON.parse(text) as { notification: { seq: number; data?: { k?: number; b?: number } } };
+    onNotification(at, frame.notification.data);
+    sequence(held, frame.notification.seq);
+  } else if (text.startsWith(RESUME_COMPLETE_PREFIX)) {
+    const frame = JSON.parse(text) as { count: number; last_seq: number };
+    resumeComplete(held.user, frame.count, frame.last_seq);
+  }
+}
+
 function onSioNotification(notification: { data?: { k?: number; b?: number } }): void {
   const at = wallNow();
   frames++;
@@ -80,11 +151,12 @@ function closed(held: Held, code: number | string): void {
   if (!held.closing) {
     unexpectedCloses++;
     closeCodes[String(code)] = (closeCodes[String(code)] ?? 0) + 1;
+    if (trackSeqs) down.set(held.user, held.url);
   }
 }
 
 /** Opens one connection; resolves once the server said `connection_established`. */
-function connectOne(group: number, [user, url]: Target): Promise<Held> {
+function connectOne(group: number, [user, url, since]: Target): Promise<Held> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error('no connection_established within 30 s')), 30_000);
     let settled = false;
@@ -106,15 +178,22 @@ function connectOne(group: number, [user, url]: Target): Promise<Held> {
     };
     let held!: Held;
     if (system === 'tidings') {
-      const target = `${url.replace(/^http/, 'ws')}/v1/ws?token=${tokenFor(user)}`;
+      const target = `${url.replace(/^http/, 'ws')}/v1/ws?token=${tokenFor(user)}${since === undefined ? '' : `&since=${since}`}`;
       const ws = new WebSocket(target, { perMessageDeflate: false });
-      held = { close: () => ws.terminate(), group, closing: false, open: false };
+      held = { close: () => ws.terminate(), end: () => ws.close(1000), user, url, group, closing: false, open: false };
       const established = (raw: WebSocket.RawData) => {
-        if (raw.toString().includes('"connection_established"')) {
-          ws.off('message', established);
+        const text = raw.toString();
+        if (!text.includes('"connection_established"')) return;
+        ws.off('message', established);
+        if (trackSeqs) {
+          // A first connection starts from the server's newest seq, as the SDK does without `since`.
+          if (!seqs.has(user)) seqs.set(user, { last: (JSON.parse(text) as { last_seq: number }).last_seq, early: new Set() });
+          held.seen = new Set();
+          ws.on('message', (message: WebSocket.RawData) => onTrackedMessage(held, message));
+        } else {
           ws.on('message', onWsMessage);
-          ready();
         }
+        ready();
       };
       ws.on('message', established);
       ws.on('error', (error) => fail(error));
@@ -124,7 +203,7 @@ function connectOne(group: number, [user, url]: Target): Promise<Held> {
       });
     } else {
       const socket: Socket = io(url, { transports: ['websocket'], auth: { token: tokenFor(user) }, reconnection: false, forceNew: true, timeout: 30_000 });
-      held = { close: () => socket.disconnect(), group, closing: false, open: false };
+      held = { close: () => socket.disconnect(), end: () => socket.disconnect(), user, url, group, closing: false, open: false };
       socket.once('connection_established', () => {
         socket.on('notification', onSioNotification);
         ready();
@@ -155,6 +234,7 @@ async function connect(group: number, targets: Target[]): Promise<ConnectResult>
       } catch (error) {
         failed++;
         if (errors.length < 5) errors.push((error as Error).message);
+        if (trackSeqs) down.set(target[0], target[1]);
       }
     }
   };
@@ -177,6 +257,38 @@ async function closeGroup(group: number): Promise<number> {
   return count;
 }
 
+/** Waits (up to `ms`) until none of `held` is open any more. */
+async function closedAll(held: Held[], ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (held.some((h) => h.open) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (const h of held) if (h.open) closed(h, 'timeout');
+}
+
+async function churn(group: number, count: number): Promise<ChurnResult> {
+  const started = performance.now();
+  const set = groups.get(group) ?? new Set<Held>();
+  const candidates = [...set].filter((h) => h.open && !h.closing);
+  // A partial Fisher–Yates shuffle: `count` distinct connections at random.
+  const picked: Held[] = [];
+  for (let i = 0; i < Math.min(count, candidates.length); i++) {
+    const j = i + Math.floor(Math.random() * (candidates.length - i));
+    [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+    picked.push(candidates[i]!);
+  }
+  picked.forEach((held, i) => {
+    held.closing = true;
+    if (i % 2 === 0) held.end();
+    else held.close();
+  });
+  await closedAll(picked, 5_000);
+  const restored = [...down];
+  down.clear();
+  // Resume from the newest seq seen without a hole, read once the old socket is gone.
+  const targets: Target[] = [...restored, ...picked.map((h): [number, string] => [h.user, h.url])].map(([user, url]) => [user, url, seqs.get(user)?.last]);
+  const result = await connect(group, targets);
+  return { closed: picked.length, restored: restored.length, failed: result.failed, errors: result.errors, ms: Math.round(performance.now() - started) };
+}
+
 function expectedConnections(): number {
   return open;
 }
@@ -187,6 +299,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       system = request.system;
       secret = request.secret;
       concurrency = request.concurrency;
+      trackSeqs = request.trackSeqs ?? false;
       return true;
     case 'connect':
       return connect(request.group, request.targets);
@@ -209,6 +322,10 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return rounds.get(request.round);
     case 'stats':
       return { open, unexpectedCloses, closeCodes, frames } satisfies WorkerStats;
+    case 'churn':
+      return churn(request.group, request.count);
+    case 'delivery':
+      return { ...delivery, down: down.size } satisfies DeliveryStats;
     case 'shutdown':
       for (const group of [...groups.keys()]) await closeGroup(group);
       setTimeout(() => process.exit(0), 50);

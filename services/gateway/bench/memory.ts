@@ -1,12 +1,18 @@
+import type { Service } from './children.ts';
 import { sleep } from './setup.ts';
 import { readStats, type GatewayStats, type RunningSystem } from './systems.ts';
 
+/** Two forced full GCs a second apart, then a settle pause, so that what is read next is live memory. */
+export async function collectGarbage(services: Service[], settleMs: number): Promise<void> {
+  for (const service of services) service.gc();
+  await sleep(1_000);
+  for (const service of services) service.gc();
+  await sleep(settleMs);
+}
+
 /** /stats of every gateway after two forced full GCs and a settle pause. */
 export async function settledStats(running: RunningSystem, settleMs: number): Promise<GatewayStats[]> {
-  for (const g of running.gateways) g.service.gc();
-  await sleep(1_000);
-  for (const g of running.gateways) g.service.gc();
-  await sleep(settleMs);
+  await collectGarbage(running.gateways.map((g) => g.service), settleMs);
   return Promise.all(running.gateways.map(readStats));
 }
 

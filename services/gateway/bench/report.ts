@@ -94,7 +94,11 @@ export function comparisonTable(results: SystemResult[], connections: number): s
     }
     return [row.figure, tidings, baseline, ratio, `${row.goal}${pass === undefined ? '' : pass ? ' ✔' : ' ✘'}`];
   });
-  const header = ['figure', 'Tidings', 'socket.io 4.8 + redis-adapter', 'ratio (baseline / Tidings)', 'goal'];
+  return markdownTable(['figure', 'Tidings', 'socket.io 4.8 + redis-adapter', 'ratio (baseline / Tidings)', 'goal'], cells);
+}
+
+/** A Markdown table with padded columns, readable as printed and pasteable into a README. */
+export function markdownTable(header: string[], cells: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');

@@ -7,6 +7,8 @@ const BODY_TEXT = 'Your export "Quarterly report" is ready to download. It stays
 export interface RateRun {
   /** Send wall time per key `k` (NaN where the request was not sent). */
   sentAt: Float64Array;
+  /** 1 per key `k` whose notification the API created (201). */
+  createdKeys: Uint8Array;
   sent: number;
   created: number;
   failed: number;
@@ -66,6 +68,7 @@ export async function sendAtRate(client: ApiClient, options: { rate: number; sec
   const maxInFlight = options.maxInFlight ?? 2_000;
   const run: RateRun = {
     sentAt: new Float64Array(total).fill(Number.NaN),
+    createdKeys: new Uint8Array(total),
     sent: 0,
     created: 0,
     failed: 0,
@@ -91,8 +94,10 @@ export async function sendAtRate(client: ApiClient, options: { rate: number; sec
         lastAnswer = performance.now();
         run.responseMs.push(lastAnswer - started);
         run.statuses[status] = (run.statuses[status] ?? 0) + 1;
-        if (status === 201) run.created++;
-        else {
+        if (status === 201) {
+          run.created++;
+          run.createdKeys[k] = 1;
+        } else {
           run.failed++;
           if (run.firstErrors.length < 3) run.firstErrors.push(`${status} ${text.slice(0, 200)}`);
         }

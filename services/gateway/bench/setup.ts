@@ -23,11 +23,11 @@ export const jwtSecret = (): string => (process.env.JWT_SECRET && process.env.JW
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes on this machine. */
 export const wallNow = (): number => performance.timeOrigin + performance.now();
 
-/** The local Postgres server (or DATABASE_URL's) with the bench database in it. Loopback only. */
-export function benchDatabaseUrl(): string {
+/** The local Postgres server (or DATABASE_URL's) with the bench database (`database`) in it. Loopback only. */
+export function benchDatabaseUrl(database = BENCH_DB): string {
   const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tidings');
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error(`DATABASE_URL must point at this machine, not ${url.hostname}`);
-  url.pathname = `/${BENCH_DB}`;
+  url.pathname = `/${database}`;
   return url.toString();
 }
 

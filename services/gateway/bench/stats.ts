@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { cpuSeconds, pidsNamed } from './children.ts';
 
 export interface Distribution {
@@ -53,6 +54,16 @@ export function parseHistogram(texts: string[], name: string): Histogram {
   return histogram;
 }
 
+/** A Prometheus gauge or counter in one /metrics text, summed over its label sets (undefined if absent). */
+export function parseGauge(text: string, name: string): number | undefined {
+  let total: number | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    total = (total ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
 export function diffHistogram(after: Histogram, before: Histogram): Histogram {
   const buckets = new Map<number, number>();
   for (const [bound, count] of after.buckets) buckets.set(bound, count - (before.buckets.get(bound) ?? 0));
@@ -98,4 +109,9 @@ export class CpuMeter {
     for (const [name, value] of this.sample()) shares[name] = (value - (this.before.get(name) ?? 0)) / seconds;
     return shares;
   }
+}
+
+/** CPU seconds all cores of the machine have spent busy so far, whoever's processes ran. */
+export function machineBusySeconds(): number {
+  return cpus().reduce((sum, cpu) => sum + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, 0) / 1_000;
 }

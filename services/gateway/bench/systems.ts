@@ -3,12 +3,12 @@ import type { System } from './options.ts';
 import { freePort } from '@tidings/test-support/bench';
 import { jwtSecret, REDIS_PREFIX, REDIS_URL, SOCKET_IO_KEY, waitForHttp } from './setup.ts';
 
-/** Settings shared by the API and the gateways: the bench database and prefix, limits out of the way. */
-function commonEnv(databaseUrl: string): Record<string, string> {
+/** Settings shared by the API, the gateways and the worker: the bench database and prefix, limits out of the way. */
+function commonEnv(databaseUrl: string, redisPrefix: string): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
     REDIS_URL,
-    REDIS_PREFIX,
+    REDIS_PREFIX: redisPrefix,
     JWT_SECRET: jwtSecret(),
     LOG_LEVEL: 'warn',
     RATE_LIMIT_SERVICE_PER_MINUTE: '100000000',
@@ -16,6 +16,8 @@ function commonEnv(databaseUrl: string): Record<string, string> {
     MAX_CONNECTIONS_PER_USER: '10',
     HEARTBEAT_MS: '30000',
     WS_MESSAGES_PER_10S: '100000',
+    // Every load client connects from 127.0.0.1.
+    GATEWAY_HANDSHAKES_PER_IP_PER_MINUTE: '100000000',
   };
 }
 
@@ -25,9 +27,9 @@ export interface Endpoint {
   service: Service;
 }
 
-export async function startApi(databaseUrl: string): Promise<Endpoint> {
+export async function startApi(databaseUrl: string, redisPrefix = REDIS_PREFIX): Promise<Endpoint> {
   const port = await freePort();
-  const service = startNodeService('api', 'services/api/src/main.ts', { ...commonEnv(databaseUrl), API_PORT: String(port) });
+  const service = startNodeService('api', 'services/api/src/main.ts', { ...commonEnv(databaseUrl, redisPrefix), API_PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readyz`, service.alive);
   return { name: 'api', url, service };
@@ -42,8 +44,17 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+/** The worker (`services/worker/src/main.ts`) with its health server (`/readyz`, `/metrics`) on a free port. */
+export async function startWorker(databaseUrl: string, redisPrefix = REDIS_PREFIX): Promise<Endpoint> {
+  const port = await freePort();
+  const service = startNodeService('worker', 'services/worker/src/main.ts', { ...commonEnv(databaseUrl, redisPrefix), WORKER_PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/readyz`, service.alive);
+  return { name: 'worker', url, service };
+}
+
 /** Two Tidings gateways, as child processes running `services/gateway/src/main.ts`. */
-async function startTidings(databaseUrl: string, cpuProf: boolean): Promise<RunningSystem> {
+export async function startTidings(databaseUrl: string, cpuProf: boolean, redisPrefix = REDIS_PREFIX): Promise<RunningSystem> {
   const gateways: Endpoint[] = [];
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
@@ -51,7 +62,7 @@ async function startTidings(databaseUrl: string, cpuProf: boolean): Promise<Runn
     const service = startNodeService(
       name,
       'services/gateway/src/main.ts',
-      { ...commonEnv(databaseUrl), GATEWAY_PORT: String(port), GATEWAY_ID: `gwbench-${i}` },
+      { ...commonEnv(databaseUrl, redisPrefix), GATEWAY_PORT: String(port), GATEWAY_ID: `gwbench-${i}` },
       { cpuProf },
     );
     gateways.push({ name, url: `http://127.0.0.1:${port}`, service });

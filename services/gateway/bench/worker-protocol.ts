@@ -1,10 +1,11 @@
 import type { System } from './options.ts';
 
-/** One connection to open: the user index (`bench-<n>`) and the gateway's http URL. */
-export type Target = [user: number, url: string];
+/** One connection to open: the user index (`bench-<n>`), the gateway's http URL and, to resume, the `since` seq. */
+export type Target = [user: number, url: string, since?: number];
 
 export type WorkerRequest =
-  | { op: 'init'; system: System; secret: string; concurrency: number }
+  /** `trackSeqs`: account every user's seqs as the SDK does (one connection per user; Tidings only). */
+  | { op: 'init'; system: System; secret: string; concurrency: number; trackSeqs?: boolean }
   | { op: 'connect'; group: number; targets: Target[] }
   | { op: 'close'; group: number }
   | { op: 'clock' }
@@ -13,6 +14,9 @@ export type WorkerRequest =
   | { op: 'expectBroadcast'; round: number }
   | { op: 'broadcastState'; round: number }
   | { op: 'stats' }
+  /** Reopens the users whose connection dropped, then closes `count` random connections of `group` and reopens each with `since`. */
+  | { op: 'churn'; group: number; count: number }
+  | { op: 'delivery' }
   | { op: 'shutdown' };
 
 export interface ConnectResult {
@@ -41,6 +45,33 @@ export interface WorkerStats {
   unexpectedCloses: number;
   closeCodes: Record<string, number>;
   frames: number;
+}
+
+export interface ChurnResult {
+  /** Connections closed on purpose (half with the close handshake, half dropped) and reopened with `since`. */
+  closed: number;
+  /** Users whose connection had dropped (closed by the server, or a reconnect that failed), reopened. */
+  restored: number;
+  failed: number;
+  errors: string[];
+  ms: number;
+}
+
+/** Per-user seq accounting, deduplicated by seq as the SDK does (with `trackSeqs`). */
+export interface DeliveryStats {
+  /** Notification frames received, replayed or live. */
+  frames: number;
+  /** Frames whose user and seq had arrived already: the SDK drops them. */
+  duplicates: number;
+  /** Of those, frames the same connection had received already (a gateway writes each seq once per connection). */
+  sameConnectionDuplicates: number;
+  /** Frames that arrived while an earlier seq of the user was missing (the SDK would ask for the gap). */
+  early: number;
+  resumes: number;
+  /** Sum of `resume_complete.count`: notifications the gateways replayed. */
+  replayed: number;
+  /** Users with no open connection right now. */
+  down: number;
 }
 
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

@@ -5,7 +5,9 @@ import { benchDir, wallNow } from './setup.ts';
 import type {
   BroadcastDone,
   BroadcastState,
+  ChurnResult,
   ConnectResult,
+  DeliveryStats,
   LatencyRecords,
   Target,
   WorkerReply,
@@ -45,10 +47,10 @@ export class LoadWorker {
     });
   }
 
-  static async start(index: number, system: System, secret: string, concurrency: number): Promise<LoadWorker> {
+  static async start(index: number, system: System, secret: string, concurrency: number, options: { trackSeqs?: boolean } = {}): Promise<LoadWorker> {
     const { child, service } = forkWorker(`load-${index}`, `${benchDir}load-worker.ts`);
     const worker = new LoadWorker(index, child, service);
-    await worker.call({ op: 'init', system, secret, concurrency });
+    await worker.call({ op: 'init', system, secret, concurrency, trackSeqs: options.trackSeqs });
     await worker.syncClock();
     return worker;
   }
@@ -70,7 +72,12 @@ export class LoadWorker {
           reject(error);
         },
       });
-      this.child.send({ ...request, id });
+      // With a callback, a worker that is gone rejects this call instead of an unhandled 'error' on the child.
+      this.child.send({ ...request, id }, (error) => {
+        if (!error) return;
+        this.waiting.get(id)?.reject(new Error(`worker ${this.index}: ${request.op} not sent: ${error.message}`));
+        this.waiting.delete(id);
+      });
     });
   }
 
@@ -109,6 +116,14 @@ export class LoadWorker {
 
   stats(): Promise<WorkerStats> {
     return this.call({ op: 'stats' });
+  }
+
+  churn(group: number, count: number): Promise<ChurnResult> {
+    return this.call({ op: 'churn', group, count });
+  }
+
+  delivery(): Promise<DeliveryStats> {
+    return this.call({ op: 'delivery' });
   }
 
   async shutdown(): Promise<void> {
