@@ -29,6 +29,12 @@ export class Connection {
   lastSeq = 0;
   /** Live notification frames held back while a replay runs, so the client gets them in order. */
   private held: HeldFrame[] | undefined;
+  /**
+   * Every seq up to here was written by a replay (or existed before the connection began): a live
+   * frame for one of them arrives late (committed before the replay read it, published after) and
+   * is a copy.
+   */
+  private coveredUpTo = 0;
   /** Types of live notifications the client wants; undefined means all. */
   types: Set<string> | undefined;
   alive = true;
@@ -53,7 +59,7 @@ export class Connection {
 
   /** Writes a live notification frame, or holds it while a replay is running. */
   deliver(seq: number, type: string, frame: string): boolean {
-    if (this.closed || !this.wants(type)) return false;
+    if (this.closed || !this.wants(type) || seq <= this.coveredUpTo) return false;
     if (this.held) {
       this.held.push({ seq, type, frame });
       return false;
@@ -91,11 +97,12 @@ export class Connection {
   endReplay(coveredUpTo: number): number {
     const held = this.held ?? [];
     this.held = undefined;
+    if (coveredUpTo > this.coveredUpTo) this.coveredUpTo = coveredUpTo;
     held.sort((a, b) => a.seq - b.seq);
     let written = 0;
-    let last = coveredUpTo;
+    let last = 0;
     for (const frame of held) {
-      if (frame.seq <= last) continue;
+      if (frame.seq === last) continue;
       last = frame.seq;
       if (this.deliver(frame.seq, frame.type, frame.frame)) written++;
     }
