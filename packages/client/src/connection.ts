@@ -1,4 +1,4 @@
-import type { ClientFrame, ServerFrame } from '@tidings/protocol';
+import { closeCodes, type ClientFrame, type ServerFrame } from '@tidings/protocol';
 import { Backoff } from './backoff.ts';
 import { closeActionFor } from './close-policy.ts';
 import { clientErrorCodes, TidingsError } from './errors.ts';
@@ -6,7 +6,7 @@ import type { ConnectionState, StateChange } from './events.ts';
 import { parseServerFrame } from './frames.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { TokenSource } from './token.ts';
-import { ABNORMAL_CLOSURE, unrefTimer, type Transport, type TransportClose, type TransportKind } from './transport.ts';
+import { ABNORMAL_CLOSURE, endpointUrl, unrefTimer, type Transport, type TransportClose, type TransportKind } from './transport.ts';
 import { openEventSource } from './transport-sse.ts';
 import { openWebSocket } from './transport-ws.ts';
 import { Watchdog } from './watchdog.ts';
@@ -125,6 +125,13 @@ export class GatewayConnection {
     if (generation !== this.generation) return;
     if (token === this.refusedToken) return this.stopUnauthorized('getToken answered the token the gateway just refused');
     this.token = token;
+    let ticket = '';
+    if (this.kind === 'sse') {
+      const issued = await this.connectTicket(token);
+      if (generation !== this.generation) return;
+      if (typeof issued !== 'string') return this.onDrop({ ...issued, opened: false });
+      ticket = issued;
+    }
     this.established = false;
     this.opened = false;
     const since = this.hooks.beforeConnect();
@@ -151,9 +158,30 @@ export class GatewayConnection {
     transport =
       this.kind === 'ws'
         ? openWebSocket({ baseUrl, token, since, WebSocket: WebSocket!, tokenIn }, handlers)
-        : openEventSource({ baseUrl, token, since, EventSource: EventSource! }, handlers);
+        : openEventSource({ baseUrl, ticket, since, EventSource: EventSource! }, handlers);
     this.transport = transport;
     this.watchdog.start(this.options.connectTimeoutMs);
+  }
+
+  /**
+   * A one-time ticket for an SSE stream, from the API with `token`; or, when there is none, how the
+   * attempt ended: a refused token (401/403) as the gateway's 1008, anything else as a drop.
+   */
+  private async connectTicket(token: string): Promise<string | Omit<TransportClose, 'opened'>> {
+    const url = endpointUrl(this.options.apiUrl, '/v1/connect-tickets', 'http', {});
+    try {
+      const response = await this.options.fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+      const body = (await response.json().catch(() => undefined)) as { ticket?: unknown } | undefined;
+      if (response.status === 401 || response.status === 403) return { code: closeCodes.badToken, reason: `connect ticket refused: HTTP ${response.status}` };
+      if (response.status !== 201 || typeof body?.ticket !== 'string') return { code: ABNORMAL_CLOSURE, reason: `no connect ticket: HTTP ${response.status}` };
+      return body.ticket;
+    } catch (error) {
+      return { code: ABNORMAL_CLOSURE, reason: `no connect ticket: ${(error as Error).message}` };
+    }
   }
 
   private onFrame(data: unknown): void {

@@ -36,6 +36,9 @@ describe('SSE fallback', () => {
     expect(client.transport).toBe('sse');
     expect(fake.sse).toHaveLength(1);
     expect(fake.sse[0]!.token).toMatch(/^ey/);
+    // The stream's URL carries a one-time ticket, never the token.
+    expect(fake.sse[0]!.url.searchParams.get('token')).toBeNull();
+    expect(fake.sse[0]!.url.searchParams.get('ticket')).toMatch(/^ticket-/);
     expect(states.map((s) => `${s.state}/${s.transport}`)).toEqual(['connecting/ws', 'reconnecting/ws', 'reconnecting/sse', 'open/sse']);
 
     fake.add();
@@ -69,7 +72,7 @@ describe('SSE fallback', () => {
     expect(fake.sse.map((r) => r.since)).toEqual([undefined, 1]);
   });
 
-  it('maps an HTTP 401 on the stream to the refused-token policy and stops', async () => {
+  it('a token refused for a connect ticket follows the refused-token policy and stops; no stream opens', async () => {
     const fake = await FakeGateway.start({ acceptToken: () => false });
     cleanup.push(() => fake.stop());
     const client = new TidingsClient({ url: fake.url, getToken: () => fakeJwt({ r: Math.random() }), EventSource, transport: 'sse' });
@@ -78,7 +81,7 @@ describe('SSE fallback', () => {
     client.on('error', (e) => errors.push(e));
     client.connect();
     await waitFor(() => client.state === 'closed' && errors.length > 0, 'the stop');
-    expect(fake.sse).toHaveLength(2);
+    expect(fake.sse).toHaveLength(0);
     expect(errors.map((e) => e.code)).toEqual(['unauthorized']);
   });
 
@@ -87,7 +90,9 @@ describe('SSE fallback', () => {
     cleanup.push(() => fake.stop());
     const calls: string[] = [];
     const fetch: typeof globalThis.fetch = async (input, init) => {
-      calls.push(`${init?.method} ${new URL(String(input)).pathname}`);
+      const path = new URL(String(input)).pathname;
+      if (path === '/v1/connect-tickets') return globalThis.fetch(input, init);
+      calls.push(`${init?.method} ${path}`);
       return new Response(null, { status: 204 });
     };
     const client = new TidingsClient({ url: fake.url, getToken: () => fakeJwt({}), EventSource, transport: 'sse', fetch });

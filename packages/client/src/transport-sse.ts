@@ -4,7 +4,8 @@ import { ABNORMAL_CLOSURE, endpointUrl, type EventSourceConstructor, type Transp
 export interface EventSourceTransportOptions {
   /** Gateway base URL (`https://…`, with an optional path prefix). */
   baseUrl: string;
-  token: string;
+  /** A one-time ticket from `POST /v1/connect-tickets`: EventSource cannot send headers, and a token must not travel in a URL. */
+  ticket: string;
   since: number | undefined;
   EventSource: EventSourceConstructor;
 }
@@ -17,19 +18,19 @@ export interface EventSourceTransportOptions {
 const refusedStatuses = new Set([401, 403, 429]);
 
 /**
- * Server-Sent Events from `{baseUrl}/v1/sse?token=…&since=…`: each message's `data` is the same JSON
+ * Server-Sent Events from `{baseUrl}/v1/sse?ticket=…&since=…`: each message's `data` is the same JSON
  * frame as on the WebSocket. Receive-only; the client sends its actions over REST.
  *
  * The SDK reconnects the stream itself rather than letting EventSource retry on its own: the
- * browser would retry with the URL it started with, whose token may have expired by then (EventSource
- * cannot send headers), and it cannot tell a refused token from a network drop. A new stream gets
- * a fresh token and `since=<lastSeq>`, which resumes just as `Last-Event-ID` would.
+ * browser would retry with the URL it started with, whose ticket is used up by then, and it cannot
+ * tell a refused ticket from a network drop. A new stream gets a new ticket (for a fresh token) and
+ * `since=<lastSeq>`, which resumes just as `Last-Event-ID` would.
  *
  * The gateway ends a stream with an `event: close` message whose data is `{ code, reason }`, the
  * same codes as WebSocket closes, so one close policy serves both transports.
  */
 export function openEventSource(options: EventSourceTransportOptions, handlers: TransportHandlers): Transport {
-  const url = endpointUrl(options.baseUrl, '/v1/sse', 'http', { token: options.token, since: options.since?.toString() });
+  const url = endpointUrl(options.baseUrl, '/v1/sse', 'http', { ticket: options.ticket, since: options.since?.toString() });
   let opened = false;
   let finished = false;
 

@@ -3,3 +3,4 @@ export * from './memory-broker.ts';
 export * from './redis-broker.ts';
 export * from './presence.ts';
 export * from './offline-queue.ts';
+export * from './connect-tickets.ts';

@@ -80,6 +80,8 @@ const envSchema = z
     WS_MAX_PAYLOAD_BYTES: positiveInt(16_384),
     WS_MAX_BUFFERED_BYTES: positiveInt(1_048_576),
     WS_MESSAGES_PER_10S: positiveInt(100),
+    /** WebSocket and SSE handshakes one client address may make per minute on one gateway (429 above). */
+    GATEWAY_HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(600),
     /** Unpublished notifications older than this are republished by the outbox relay. */
     OUTBOX_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
     /** Signs the links in emails' unsubscribe headers and footers; they never expire, so keep it stable. */

@@ -9,3 +9,4 @@ export * from './admin.ts';
 export * from './events.ts';
 export * from './frames.ts';
 export * from './email.ts';
+export * from './tickets.ts';

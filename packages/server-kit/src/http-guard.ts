@@ -36,10 +36,11 @@ const clientErrorMessages: Partial<Record<ErrorCode, string>> = {
 };
 
 /** One HTTP/1.1 answer in the JSON error shape, written straight to a socket (no response object there). */
-export function rawErrorResponse(error: AppError): string {
+export function rawErrorResponse(error: AppError, headers: Record<string, string> = {}): string {
   const body = JSON.stringify(error.toBody());
   const reason = STATUS_CODES[error.status] ?? 'Error';
-  return `HTTP/1.1 ${error.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return `HTTP/1.1 ${error.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`;
 }
 
 /**

@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { limits } from '@tidings/protocol';
-import { metricFactories } from '@tidings/server-kit';
+import { metricFactories, redactUrl } from '@tidings/server-kit';
 import type { ApiDeps } from './deps.ts';
 import { authorize } from './http/auth.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -16,6 +16,7 @@ import { pathParamGuard } from './http/path-params.ts';
 import { assertText, parseJsonBytes, parseOrThrow } from './http/validate.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { connectTicketRoutes } from './routes/connect-tickets.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { emailEventRoutes } from './routes/email-events.ts';
 import { notificationRoutes } from './routes/notifications.ts';
@@ -26,6 +27,7 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
   return [
     ...notificationRoutes(deps),
     ...preferenceRoutes(deps),
+    ...connectTicketRoutes(deps),
     ...directoryRoutes(deps),
     ...adminRoutes(deps),
     ...unsubscribeRoutes(deps),
@@ -80,6 +82,12 @@ export function createApp(deps: ApiDeps): Express {
       customProps: (_req, res) => ({ user: (res as express.Response).locals?.principal?.userId }),
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       quietReqLogger: true,
+      serializers: {
+        req: (req: { url?: string }) => {
+          if (typeof req.url === 'string') req.url = redactUrl(req.url);
+          return req;
+        },
+      },
     }),
   );
   app.use(helmet());

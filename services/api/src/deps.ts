@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import type { PresenceReader } from '@tidings/cluster';
+import type { ConnectTickets, PresenceReader } from '@tidings/cluster';
 import type { Config } from '@tidings/config';
 import type { Database } from '@tidings/db';
 import type { AdminQueries, CreateDeps, Directory, EventPublisher, Inbox } from '@tidings/domain';
@@ -20,6 +20,7 @@ export interface ApiDeps {
   directory: Directory;
   admin: AdminQueries;
   presence: PresenceReader;
+  tickets: ConnectTickets;
   create: CreateDeps;
   registry: Registry;
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createVerifier } from '@tidings/auth';
-import { RedisBroker, RedisOfflineQueue, RedisPresenceReader, channelsFor } from '@tidings/cluster';
+import { RedisBroker, RedisConnectTickets, RedisOfflineQueue, RedisPresenceReader, channelsFor } from '@tidings/cluster';
 import type { Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
 import { AdminQueries, Directory, EventPublisher, Inbox } from '@tidings/domain';
@@ -42,6 +42,7 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
     directory: new Directory(database),
     admin: new AdminQueries(database),
     presence: new RedisPresenceReader(redis, config.REDIS_PREFIX),
+    tickets: new RedisConnectTickets(redis, config.REDIS_PREFIX),
     create: {
       sql: database.sql,
       publisher,

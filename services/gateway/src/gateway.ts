@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Principal } from '@tidings/auth';
-import { channelsFor, type Broker, type OfflineQueue, type PresenceWriter } from '@tidings/cluster';
+import { channelsFor, type Broker, type ConnectTickets, type OfflineQueue, type PresenceWriter } from '@tidings/cluster';
 import type { Config } from '@tidings/config';
 import type { Database } from '@tidings/db';
 import { Inbox, type EventPublisher } from '@tidings/domain';
@@ -19,7 +19,8 @@ import { Hub } from './hub.ts';
 import { Replayer } from './replay.ts';
 import { SseSink, WsSink } from './sinks.ts';
 import { inSlices } from './sweep.ts';
-import { authenticate, BEARER_PROTOCOL_PREFIX } from './upgrade-auth.ts';
+import { HandshakeLimit } from './handshake-limit.ts';
+import { authenticate, BEARER_PROTOCOL_PREFIX, type Authenticated, type Credentials } from './upgrade-auth.ts';
 
 export interface GatewayDeps {
   config: Config;
@@ -32,6 +33,7 @@ export interface GatewayDeps {
   offlineQueue: OfflineQueue;
   presence: PresenceWriter;
   verify: (token: string | undefined) => Principal;
+  tickets: ConnectTickets;
   registry: Registry;
 }
 
@@ -77,6 +79,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     messagesPer10s: config.WS_MESSAGES_PER_10S,
   };
   const onSlowConsumer = () => metrics.slow.inc();
+  const credentials: Credentials = { verify: deps.verify, tickets: deps.tickets };
+  const handshakes = new HandshakeLimit(config.GATEWAY_HANDSHAKES_PER_IP_PER_MINUTE, config.TRUST_PROXY);
+  const tooManyHandshakes = (seconds: number) => new AppError('rate_limited', `too many connection attempts from this address; retry in ${seconds} s`);
   const startedAt = Date.now();
   let draining = false;
 
@@ -181,37 +186,61 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       socket.end(rawErrorResponse(draining ? new AppError('draining', 'the gateway is draining; connect to another') : new AppError('not_found', `no websocket endpoint at ${pathname}`)));
       return;
     }
-    const auth = authenticate(req, query, deps.verify, config.GATEWAY_ORIGINS);
+    admitUpgrade(req, socket, head, query).catch((error: unknown) => {
+      logger.error({ err: (error as Error).message }, 'websocket handshake failed');
+      socket.destroy();
+    });
+  }
+
+  async function admitUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams): Promise<void> {
+    const retryAfter = await handshakes.check(req);
+    if (retryAfter !== undefined) {
+      socket.end(rawErrorResponse(tooManyHandshakes(retryAfter), { 'retry-after': String(retryAfter) }));
+      return;
+    }
+    const auth = await authenticate(req, query, credentials, config.GATEWAY_ORIGINS);
+    if (socket.destroyed) return;
     wss.handleUpgrade(req, socket, head, (ws: TaggedSocket) => {
       socket.removeListener('error', destroySocket);
       if (!auth.ok) {
         logger.info({ reason: auth.reason }, 'websocket refused');
-        refuse(ws, closeCodes.badToken, auth.reason.slice(0, 120));
+        // 1011 when the refusal is ours (tickets unavailable): the client retries; 1008 otherwise.
+        refuse(ws, auth.status >= 500 ? 1011 : closeCodes.badToken, auth.reason.slice(0, 120));
         return;
       }
-      const userId = auth.principal.userId;
-      if ((hub.connectionsOf(userId)?.size ?? 0) >= config.MAX_CONNECTIONS_PER_USER) {
-        logger.info({ user: userId }, 'websocket refused: too many connections');
-        refuse(ws, closeCodes.badToken, `more than ${config.MAX_CONNECTIONS_PER_USER} connections for this user`);
-        return;
-      }
-      const connection = new Connection(randomUUID(), userId, new WsSink(ws, config.WS_MAX_BUFFERED_BYTES, onSlowConsumer), new Date().toISOString());
-      connection.expiresAt = auth.principal.expiresAt;
-      ws[CONNECTION] = connection;
-      ws.on('message', onMessage);
-      ws.on('pong', onPong);
-      ws.on('close', onClose);
-      ws.on('error', onError);
-      open(connection, auth.since).catch((error: unknown) => openFailed(connection, error));
+      accept(ws, auth);
     });
   }
 
-  function openSse(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
-    const auth = authenticate(req, query, deps.verify, config.GATEWAY_ORIGINS);
-    if (!auth.ok) {
-      res.writeHead(auth.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: auth.status === 401 ? 'unauthorized' : auth.status === 400 ? 'validation_failed' : 'forbidden', message: auth.reason } }));
+  function accept(ws: TaggedSocket, auth: Extract<Authenticated, { ok: true }>): void {
+    const userId = auth.principal.userId;
+    if ((hub.connectionsOf(userId)?.size ?? 0) >= config.MAX_CONNECTIONS_PER_USER) {
+      logger.info({ user: userId }, 'websocket refused: too many connections');
+      refuse(ws, closeCodes.badToken, `more than ${config.MAX_CONNECTIONS_PER_USER} connections for this user`);
       return;
+    }
+    const connection = new Connection(randomUUID(), userId, new WsSink(ws, config.WS_MAX_BUFFERED_BYTES, onSlowConsumer), new Date().toISOString());
+    connection.expiresAt = auth.principal.expiresAt;
+    ws[CONNECTION] = connection;
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('close', onClose);
+    ws.on('error', onError);
+    open(connection, auth.since).catch((error: unknown) => openFailed(connection, error));
+  }
+
+  async function openSse(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const json = (error: AppError, headers: Record<string, string> = {}) => {
+      res.writeHead(error.status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(error.toBody()));
+    };
+    const retryAfter = await handshakes.check(req);
+    if (retryAfter !== undefined) return json(tooManyHandshakes(retryAfter), { 'retry-after': String(retryAfter) });
+    const auth = await authenticate(req, query, credentials, config.GATEWAY_ORIGINS);
+    if (res.destroyed) return;
+    if (!auth.ok) {
+      const codes = { 400: 'validation_failed', 401: 'unauthorized', 403: 'forbidden', 503: 'redis_unavailable' } as const;
+      return json(new AppError(codes[auth.status as keyof typeof codes] ?? 'forbidden', auth.reason));
     }
     const userId = auth.principal.userId;
     if ((hub.connectionsOf(userId)?.size ?? 0) >= config.MAX_CONNECTIONS_PER_USER) {
@@ -252,7 +281,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method === 'GET' && pathname === '/v1/sse') return openSse(req, res, query);
+    if (req.method === 'GET' && pathname === '/v1/sse') {
+      openSse(req, res, query).catch((error: unknown) => {
+        logger.error({ err: (error as Error).message }, 'sse setup failed');
+        if (!res.headersSent) json(500, new AppError('internal_error', 'the stream could not be set up').toBody());
+        else res.destroy();
+      });
+      return;
+    }
     if (req.method === 'GET' && pathname === '/healthz') return json(200, { status: 'ok' });
     if (req.method === 'GET' && pathname === '/readyz') {
       void ready().then((checks) => {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createVerifier } from '@tidings/auth';
-import { RedisBroker, RedisOfflineQueue, RedisPresenceWriter, channelsFor } from '@tidings/cluster';
+import { RedisBroker, RedisConnectTickets, RedisOfflineQueue, RedisPresenceWriter, channelsFor } from '@tidings/cluster';
 import type { Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
 import { EventPublisher } from '@tidings/domain';
@@ -47,6 +47,7 @@ export async function startGateway(
     offlineQueue,
     presence: new RedisPresenceWriter(redis, config.REDIS_PREFIX, gatewayId),
     verify: createVerifier(config),
+    tickets: new RedisConnectTickets(redis, config.REDIS_PREFIX),
     registry: createRegistry('gateway'),
   });
   gateway.server.listen(port);

@@ -1,9 +1,16 @@
 import type { IncomingMessage } from 'node:http';
-import { TokenError, type Principal } from '@tidings/auth';
+import { principalFromClaims, TokenError, type Principal } from '@tidings/auth';
+import type { ConnectTickets } from '@tidings/cluster';
 
 export const BEARER_PROTOCOL_PREFIX = 'bearer.';
 
 export type Authenticated = { ok: true; principal: Principal; since: number | undefined } | { ok: false; reason: string; status: number };
+
+/** What a gateway checks credentials with. */
+export interface Credentials {
+  verify: (token: string | undefined) => Principal;
+  tickets: ConnectTickets;
+}
 
 /** The token from `?token=`, the `bearer.<jwt>` subprotocol, or an Authorization header. */
 export function tokenOf(req: IncomingMessage, query: URLSearchParams): string | undefined {
@@ -29,16 +36,27 @@ export function parseSince(value: string | null | undefined): number | undefined
   return Number(value);
 }
 
+/** A one-time ticket from `POST /v1/connect-tickets`, redeemed (so never usable again). */
+async function redeem(tickets: ConnectTickets, ticket: string): Promise<Authenticated | Principal> {
+  let holder;
+  try {
+    holder = await tickets.redeem(ticket);
+  } catch {
+    return { ok: false, reason: 'tickets cannot be checked right now (redis unavailable); retry shortly', status: 503 };
+  }
+  if (holder === undefined) return { ok: false, reason: 'the ticket is unknown, already used or expired; get a new one', status: 401 };
+  if (holder.expires_at !== undefined && holder.expires_at <= Date.now() / 1000) {
+    return { ok: false, reason: 'the token the ticket was issued for has expired', status: 401 };
+  }
+  return principalFromClaims({ sub: holder.user_id, roles: [...holder.roles], ...(holder.expires_at === undefined ? {} : { exp: holder.expires_at }) });
+}
+
 /**
  * Authenticates a WebSocket upgrade or SSE request before any connection is registered: the
- * token, the origin allowlist and the `since` parameter.
+ * origin allowlist, the `since` parameter, and a token or a one-time ticket (not both: a request
+ * carrying two credentials is refused rather than guessed at).
  */
-export function authenticate(
-  req: IncomingMessage,
-  query: URLSearchParams,
-  verify: (token: string | undefined) => Principal,
-  allowedOrigins: readonly string[],
-): Authenticated {
+export async function authenticate(req: IncomingMessage, query: URLSearchParams, credentials: Credentials, allowedOrigins: readonly string[]): Promise<Authenticated> {
   const origin = req.headers.origin;
   if (origin && allowedOrigins.length > 0 && !allowedOrigins.includes(origin)) {
     return { ok: false, reason: 'origin not allowed', status: 403 };
@@ -46,11 +64,20 @@ export function authenticate(
   // A browser's EventSource resends the original URL on reconnect, so Last-Event-ID wins over `since`.
   const since = parseSince((req.headers['last-event-id'] as string | undefined) ?? query.get('since'));
   if (since === 'invalid') return { ok: false, reason: 'since must be a non-negative integer', status: 400 };
+  const ticket = query.get('ticket');
+  const token = tokenOf(req, query);
   let principal: Principal;
-  try {
-    principal = verify(tokenOf(req, query));
-  } catch (error) {
-    return { ok: false, reason: error instanceof TokenError ? error.message : 'invalid token', status: 401 };
+  if (ticket !== null) {
+    if (token !== undefined) return { ok: false, reason: 'send a ticket or a token, not both', status: 400 };
+    const redeemed = await redeem(credentials.tickets, ticket);
+    if ('ok' in redeemed) return redeemed;
+    principal = redeemed;
+  } else {
+    try {
+      principal = credentials.verify(token);
+    } catch (error) {
+      return { ok: false, reason: error instanceof TokenError ? error.message : 'invalid token', status: 401 };
+    }
   }
   if (principal.isService) return { ok: false, reason: 'a service token has no inbox to stream', status: 403 };
   return { ok: true, principal, since };

@@ -1,10 +1,9 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLogger } from '@tidings/server-kit';
 import { eventually, TcpProxy, uniqueId } from '@tidings/test-support';
 import { startGateway } from '../src/main.ts';
-import { startCluster, TestSocket, type Cluster } from './cluster.ts';
+import { openSse as openSseAt, startCluster, TestSocket, type Cluster } from './cluster.ts';
 
 let c: Cluster;
 beforeAll(async () => {
@@ -93,17 +92,7 @@ describe('Redis outage at a gateway', () => {
 });
 
 describe('SSE', () => {
-  function openSse(path: string, headers: Record<string, string> = {}) {
-    return new Promise<{ status: number; chunks: string[]; response: http.IncomingMessage; request: http.ClientRequest }>((resolve, reject) => {
-      const request = http.get(`${c.gateways[0]!.url}${path}`, { headers }, (response) => {
-        const chunks: string[] = [];
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => chunks.push(chunk));
-        resolve({ status: response.statusCode!, chunks, response, request });
-      });
-      request.on('error', reject);
-    });
-  }
+  const openSse = (path: string, headers: Record<string, string> = {}) => openSseAt(c.gateways[0]!.url, path, headers);
 
   it('streams frames with id = seq and resumes from Last-Event-ID', async () => {
     const user = uniqueId('sse');

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import WebSocket from 'ws';
 import { createLogger } from '@tidings/server-kit';
 import { startHarness, type ApiHarness } from '../../api/tests/harness.ts';
@@ -37,11 +38,12 @@ export class TestSocket {
   readonly opened: Promise<void>;
   readonly closedPromise: Promise<number>;
 
-  constructor(url: string, options: { token?: string; since?: number; protocol?: boolean } = {}) {
+  constructor(url: string, options: { token?: string; since?: number; protocol?: boolean; query?: Record<string, string>; headers?: Record<string, string> } = {}) {
     const target = new URL('/v1/ws', url.replace(/^http/, 'ws'));
     if (options.since !== undefined) target.searchParams.set('since', String(options.since));
     if (options.token && !options.protocol) target.searchParams.set('token', options.token);
-    this.ws = new WebSocket(target, options.protocol && options.token ? [`bearer.${options.token}`] : []);
+    for (const [name, value] of Object.entries(options.query ?? {})) target.searchParams.set(name, value);
+    this.ws = new WebSocket(target, options.protocol && options.token ? [`bearer.${options.token}`] : [], { headers: options.headers ?? {} });
     this.ws.on('message', (data) => this.frames.push(JSON.parse(data.toString()) as Frame));
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
@@ -92,4 +94,24 @@ export class TestSocket {
   close(): void {
     this.ws.close();
   }
+}
+
+export interface SseStream {
+  status: number;
+  chunks: string[];
+  response: http.IncomingMessage;
+  request: http.ClientRequest;
+}
+
+/** Opens `GET {gatewayUrl}{path}` and keeps what streams in; destroy `request` to end it. */
+export function openSse(gatewayUrl: string, path: string, headers: Record<string, string> = {}): Promise<SseStream> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(`${gatewayUrl}${path}`, { headers }, (response) => {
+      const chunks: string[] = [];
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => chunks.push(chunk));
+      resolve({ status: response.statusCode!, chunks, response, request });
+    });
+    request.on('error', reject);
+  });
 }

@@ -33,6 +33,7 @@ export interface WsRecord {
 export interface SseRecord {
   response: ServerResponse;
   url: URL;
+  /** The token behind the stream's ticket (the URL carries only the ticket). */
   token: string | undefined;
   since: number | undefined;
   lastEventId: string | undefined;
@@ -50,6 +51,8 @@ export class FakeGateway {
   /** When true the gateway ignores pings and sends nothing (a dead link that TCP has not noticed). */
   muted = false;
   private readonly stored: Stored[] = [];
+  /** Tickets issued and not used yet, with the token each was issued for. */
+  private readonly tickets = new Map<string, string>();
   private readonly wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith('bearer.')) ?? false,
@@ -73,7 +76,7 @@ export class FakeGateway {
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.openWs(req, ws));
     });
-    server.on('request', (req, res) => this.openSse(req, res));
+    server.on('request', (req, res) => (req.method === 'POST' ? this.issueTicket(req, res) : this.openSse(req, res)));
   }
 
   static async start(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
@@ -167,13 +170,27 @@ export class FakeGateway {
     this.greet(record.since, send);
   }
 
+  /** `POST /v1/connect-tickets`, as the API answers it. */
+  private issueTicket(req: IncomingMessage, res: ServerResponse): void {
+    const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (new URL(req.url ?? '/', this.url).pathname !== '/v1/connect-tickets' || !this.options.acceptToken(token)) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'unauthorized', message: 'invalid token' } }));
+      return;
+    }
+    const ticket = `ticket-${this.tickets.size + this.sse.length}-${Math.random().toString(36).slice(2)}`;
+    this.tickets.set(ticket, token!);
+    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ ticket, expires_in: 30 }));
+  }
+
   private openSse(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
     if (url.pathname !== '/v1/sse') {
       res.writeHead(404).end();
       return;
     }
-    const token = url.searchParams.get('token') ?? undefined;
+    const ticket = url.searchParams.get('ticket') ?? '';
+    const token = this.tickets.get(ticket);
+    this.tickets.delete(ticket);
     const lastEventId = req.headers['last-event-id'] as string | undefined;
     const record: SseRecord = { response: res, url, token, since: parseSeq(lastEventId ?? url.searchParams.get('since')), lastEventId };
     this.sse.push(record);
