@@ -1,4 +1,4 @@
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppError, type ErrorCode } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -44,6 +44,12 @@ export function rawErrorResponse(error: AppError, headers: Record<string, string
 }
 
 /**
+ * Options every HTTP server of Tidings is created with: a request without a Host header is served
+ * like any other (no route depends on it), rather than answered by Node with a bare 400.
+ */
+export const httpServerOptions = { requireHostHeader: false } as const;
+
+/**
  * Every HTTP server of Tidings takes this guard: a request Node's parser refuses (a broken request
  * line, a head over 16 KB, bytes that are not HTTP, a client too slow to send its head) is answered
  * in the JSON error shape and the socket closed, instead of Node's bare status line. The raw bytes
@@ -53,6 +59,21 @@ export function guardHttpServer<S extends Server>(server: S, logger: Logger): S 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
+      return;
+    }
+    // Bytes after a request the connection closes with (`GET / HTTP/1.0\r\n\r\n\0`): its answer
+    // may end only with the connection, so an error written now would be read as part of it.
+    if (error.code === 'HPE_CLOSED_CONNECTION') {
+      socket.end();
+      return;
+    }
+    // Likewise while an earlier request on this connection is still being answered: that answer
+    // is let finish, then the connection closes. (Node keeps the response in hand on the socket;
+    // there is no public handle to it.)
+    const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (pending && !pending.writableFinished) {
+      pending.once('finish', () => socket.end());
+      pending.once('close', () => socket.destroy());
       return;
     }
     const code = clientErrorCode(error);

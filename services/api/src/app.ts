@@ -1,13 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { limits } from '@tidings/protocol';
-import { metricFactories, redactUrl } from '@tidings/server-kit';
+import { AppError, metricFactories, redactUrl } from '@tidings/server-kit';
 import type { ApiDeps } from './deps.ts';
 import { authorize } from './http/auth.ts';
-import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { errorHandler, notFoundHandler, toAppError } from './http/errors.ts';
 import { mountHealth } from './http/health.ts';
 import { sendPage } from './http/html.ts';
 import { rateLimit } from './http/rate-limit.ts';
@@ -124,4 +125,23 @@ export function createApp(deps: ApiDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * The app as a server's request listener. What express hands to its own final handler (a request
+ * its router cannot route at all, such as an absolute-form target without a path) is answered in
+ * the JSON error shape instead of express's HTML page.
+ */
+export function requestListener(app: Express): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    app(req as express.Request, res as express.Response, (error?: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const appError = error === undefined ? new AppError('not_found', 'no route for this request target') : toAppError(error);
+      res.writeHead(appError.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(appError.toBody()));
+    });
+  };
 }

@@ -1,13 +1,14 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createVerifier } from '@tidings/auth';
 import { RedisBroker, RedisConnectTickets, RedisOfflineQueue, RedisPresenceReader, channelsFor } from '@tidings/cluster';
 import type { Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
 import { AdminQueries, Directory, EventPublisher, Inbox } from '@tidings/domain';
-import { createLogger, createRedis, createRegistry, guardHttpServer, metricFactories, runService, type Logger } from '@tidings/server-kit';
+import { createLogger, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, runService, type Logger } from '@tidings/server-kit';
 import { emailDispatcher, emailQueue, enqueueRelease, scheduledQueue } from '@tidings/jobs';
-import { createApp } from './app.ts';
+import { createApp, requestListener } from './app.ts';
 import type { ApiDeps } from './deps.ts';
 
 export interface RunningApi {
@@ -59,7 +60,8 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
     },
     registry,
   };
-  const server = guardHttpServer(createApp(deps).listen(port), logger);
+  const server = guardHttpServer(createServer(httpServerOptions, requestListener(createApp(deps))), logger);
+  server.listen(port);
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -157,6 +157,26 @@ describe('HTTP the parser refuses', () => {
     expect((await h.request('GET', '/healthz')).status).toBe(200);
   });
 
+  it('an absolute-form target express cannot route answers 404 in the JSON shape, not its HTML page', async () => {
+    for (const target of ['http://[', 'http://[::/v1/sse', 'https://[::1/v1/notifications']) {
+      const answer = await rawExchange(port(), `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(answer.status, target).toBe(404);
+      expect(answer.json.error.code).toBe('not_found');
+    }
+  });
+
+  it('bytes after a request whose answer ends with the connection do not corrupt that answer', async () => {
+    const answer = await rawExchange(port(), 'GET /nope HTTP/1.0\r\n\r\n\u0000');
+    expect(answer.status).toBe(404);
+    expect(answer.json.error.code).toBe('not_found');
+    expect(answer.text.match(/HTTP\/1\.[01] \d{3}/g)).toHaveLength(1);
+  });
+
+  it('a request without a Host header is served like any other', async () => {
+    const answer = await rawExchange(port(), 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(answer.status).toBe(200);
+  });
+
   it('leaves the API serving', async () => {
     expect((await h.request('GET', `/v1/recipients/${uniqueId('nobody')}`, { token: h.service })).status).toBe(404);
   });

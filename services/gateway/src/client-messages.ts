@@ -99,6 +99,11 @@ async function apply(deps: ClientMessageDeps, connection: Connection, frame: Cli
         connection.sink.close(closeCodes.badToken, 'the new token is for another user');
         return;
       }
+      // The same rule as at the upgrade: a service token has no inbox to stream.
+      if (principal.isService) {
+        connection.sink.close(closeCodes.badToken, 'a service token has no inbox to stream');
+        return;
+      }
       connection.expiresAt = principal.expiresAt;
       deps.onExpiryChanged(connection);
       return;

@@ -10,7 +10,7 @@ import type { Config } from '@tidings/config';
 import type { Database } from '@tidings/db';
 import { Inbox, type EventPublisher } from '@tidings/domain';
 import { closeCodes } from '@tidings/protocol';
-import { AppError, guardHttpServer, metricFactories, rawErrorResponse, requestTarget, type Logger } from '@tidings/server-kit';
+import { AppError, guardHttpServer, httpServerOptions, metricFactories, rawErrorResponse, requestTarget, type Logger } from '@tidings/server-kit';
 import { handleClientMessage, type ClientMessageDeps } from './client-messages.ts';
 import { Connection } from './connection.ts';
 import { ExpiryWheel } from './expiry.ts';
@@ -275,7 +275,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     return { postgres, redis };
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer(httpServerOptions, (req, res) => {
     const { pathname, query } = requestTarget(req);
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });

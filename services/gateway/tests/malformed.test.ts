@@ -57,6 +57,17 @@ describe('HTTP the parser refuses', () => {
     expect(answer.json.error.code).toBe('bad_request');
   });
 
+  it('bytes after a request whose answer ends with the connection do not corrupt that answer', async () => {
+    const answer = await rawExchange(port(), 'GET /nope HTTP/1.0\r\n\r\n\u0000');
+    expect(answer.status).toBe(404);
+    expect(answer.json.error.code).toBe('not_found');
+    expect(answer.text.match(/HTTP\/1\.[01] \d{3}/g)).toHaveLength(1);
+  });
+
+  it('a request without a Host header is served like any other', async () => {
+    expect((await rawExchange(port(), 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n')).status).toBe(200);
+  });
+
   it('a client that resets in the middle of a handshake harms nobody', async () => {
     const { connect } = await import('node:net');
     await new Promise<void>((resolve) => {

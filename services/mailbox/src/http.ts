@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { escapeHtml } from '@tidings/email/placeholders';
-import { guardHttpServer, requestTarget, type Logger } from '@tidings/server-kit';
+import { guardHttpServer, httpServerOptions, requestTarget, type Logger } from '@tidings/server-kit';
 import type { MessageStore, StoredMessage } from './store.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { MessageStore, StoredMessage } from './store.ts';
  * scripts again.
  */
 export function createHttpServer(store: MessageStore, logger: Logger): Server {
-  const server = createServer((req, res) => {
+  const server = createServer(httpServerOptions, (req, res) => {
     try {
       route(store, req, res);
     } catch (error) {

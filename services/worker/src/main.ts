@@ -9,7 +9,7 @@ import { createDatabase, prepareDatabase } from '@tidings/db';
 import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
 import { EmailRenderer, Mailer } from '@tidings/email';
 import { bullPrefix, emailDispatcher, emailQueue, maintenanceJobs, queueMarkerKey, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
-import { createLogger, createRedis, createRegistry, guardHttpServer, metricFactories, requestTarget, runService, type Logger } from '@tidings/server-kit';
+import { createLogger, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, requestTarget, runService, type Logger } from '@tidings/server-kit';
 import { emailDelivery } from './email.ts';
 import { RedisDataLossWatch } from './redis-data-loss.ts';
 
@@ -158,7 +158,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   );
   await dataLoss.start();
 
-  const server: Server = guardHttpServer(createServer((req, res) => {
+  const server: Server = guardHttpServer(createServer(httpServerOptions, (req, res) => {
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
