@@ -126,6 +126,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     metrics.connections.dec();
     expiry.remove(connection);
     hub.remove(connection);
+    // While draining, `unregister` drops every entry of this gateway at once.
+    if (draining) return;
     deps.presence
       .remove({ connection_id: connection.id, user_id: connection.userId })
       .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'presence remove failed'));

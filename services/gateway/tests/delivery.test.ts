@@ -120,8 +120,10 @@ describe('resume', () => {
     })();
     await live;
     await socket.waitFor(() => socket.seqs().length >= 230);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(socket.seqs()).toEqual(Array.from({ length: 230 }, (_, i) => i + 1));
+    // A marker sent last: once it is in, any copy of an earlier one would be too.
+    await notify([user], 'marker');
+    await socket.waitFor(() => socket.seqs().includes(231));
+    expect(socket.seqs()).toEqual(Array.from({ length: 231 }, (_, i) => i + 1));
     socket.close();
   });
 });

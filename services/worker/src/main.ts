@@ -152,7 +152,8 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     async () => {
       await installSchedulers();
       const lost = await dispatch.recoverAll(new Date(), inHand);
-      logger.warn({ emails: lost }, 'job schedulers restored; queued emails whose jobs were lost enqueued again');
+      if (lost > 0) logger.warn({ emails: lost }, 'job schedulers restored; queued emails whose jobs were lost enqueued again');
+      else logger.info('job schedulers in place; no email job was lost');
     },
     logger,
   );
