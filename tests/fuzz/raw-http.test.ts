@@ -117,10 +117,13 @@ function responsesIn(text: string, method: string): Response[] {
 }
 
 /**
- * The mailbox's message pages are for people: an unknown message is an HTML "not found" page, as
- * the mailbox's README describes `GET /messages/:id`. Everything else answers errors as JSON.
+ * Pages for people answer their errors as pages: the mailbox's message pages (an unknown message is
+ * an HTML "not found" page, as its README describes `GET /messages/:id`), and the API's unsubscribe
+ * page for a client that does not prefer JSON. Everything else answers errors as JSON.
  */
-const mailboxPage = (listener: Listener, request: string) => listener.service.name === 'mailbox' && / \/messages\/\d+ HTTP/.test(request);
+const pageForPeople = (listener: Listener, request: string) =>
+  (listener.service.name === 'mailbox' && / \/messages\/\d+ HTTP/.test(request)) ||
+  (listener.service.name === 'api' && /^[A-Z]+ \/v1\/unsubscribe[ ?]/.test(request) && !/\r\naccept: application\/json/i.test(request));
 
 function checkAnswer(listener: Listener, sent: Buffer, text: string): void {
   const request = sent.toString('latin1');
@@ -128,7 +131,7 @@ function checkAnswer(listener: Listener, sent: Buffer, text: string): void {
   for (const response of responsesIn(text, request.split(' ')[0]!)) {
     expect(response.status, what).toBeLessThan(500);
     if (response.status < 400 || response.body === '') continue;
-    if (mailboxPage(listener, request) && /content-type: text\/html/i.test(response.head)) continue;
+    if (pageForPeople(listener, request) && /content-type: text\/html/i.test(response.head)) continue;
     let json: any;
     try {
       json = JSON.parse(response.body);
