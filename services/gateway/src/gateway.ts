@@ -16,6 +16,7 @@ import { Connection } from './connection.ts';
 import { ExpiryWheel } from './expiry.ts';
 import { frames } from './frames.ts';
 import { Hub } from './hub.ts';
+import { serveOps, type OpsState } from './ops-routes.ts';
 import { Replayer } from './replay.ts';
 import { SseSink, WsSink } from './sinks.ts';
 import { inSlices } from './sweep.ts';
@@ -264,61 +265,33 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     open(connection, auth.since).catch((error: unknown) => openFailed(connection, error));
   }
 
-  async function ready(): Promise<{ postgres: string; redis: string }> {
-    const check = async (run: () => Promise<unknown>) => {
-      try {
-        await Promise.race([run(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer in 1000 ms')), 1_000).unref())]);
-        return 'ok';
-      } catch (error) {
-        return `unavailable: ${(error as Error).message}`;
-      }
-    };
-    const [postgres, redis] = await Promise.all([check(() => deps.database.sql`select 1`), check(() => deps.redis.ping())]);
-    return { postgres, redis };
-  }
+  const ops: OpsState = {
+    gatewayId: deps.gatewayId,
+    sql: deps.database.sql,
+    redis: deps.redis,
+    registry: deps.registry,
+    startedAt,
+    connections: () => hub.size,
+    users: () => hub.userCount,
+    draining: () => draining,
+  };
 
   const server = createServer(httpServerOptions, (req, res) => {
     const { pathname, query } = requestTarget(req);
-    const json = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+    const json = (error: AppError) => {
+      res.writeHead(error.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(error.toBody()));
     };
     if (req.method === 'GET' && pathname === '/v1/sse') {
       openSse(req, res, query).catch((error: unknown) => {
         logger.error({ err: (error as Error).message }, 'sse setup failed');
-        if (!res.headersSent) json(500, new AppError('internal_error', 'the stream could not be set up').toBody());
+        if (!res.headersSent) json(new AppError('internal_error', 'the stream could not be set up'));
         else res.destroy();
       });
       return;
     }
-    if (req.method === 'GET' && pathname === '/healthz') return json(200, { status: 'ok' });
-    if (req.method === 'GET' && pathname === '/readyz') {
-      void ready().then((checks) => {
-        const ok = checks.postgres === 'ok' && checks.redis === 'ok' && !draining;
-        json(ok ? 200 : 503, { status: ok ? 'ok' : draining ? 'draining' : 'unavailable', checks });
-      });
-      return;
-    }
-    if (req.method === 'GET' && pathname === '/metrics') {
-      void deps.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': deps.registry.contentType });
-        res.end(text);
-      });
-      return;
-    }
-    if (req.method === 'GET' && pathname === '/stats') {
-      const memory = process.memoryUsage();
-      return json(200, {
-        gateway_id: deps.gatewayId,
-        connections: hub.size,
-        users: hub.userCount,
-        uptime_s: Math.round((Date.now() - startedAt) / 1000),
-        rss_bytes: memory.rss,
-        heap_used_bytes: memory.heapUsed,
-        draining,
-      });
-    }
-    json(404, { error: { code: 'not_found', message: `no route for ${req.method} ${pathname}` } });
+    if (req.method === 'GET' && serveOps(ops, pathname, res)) return;
+    json(new AppError('not_found', `no route for ${req.method} ${pathname}`));
   });
   guardHttpServer(server, logger);
   server.on('upgrade', onUpgrade);
