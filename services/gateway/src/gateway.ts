@@ -46,11 +46,17 @@ export interface Gateway {
 }
 
 const CONNECTION = Symbol('connection');
+type TaggedSocket = WebSocket & { [CONNECTION]?: Connection };
 
 function destroySocket(this: Duplex): void {
   this.destroy();
 }
-type TaggedSocket = WebSocket & { [CONNECTION]?: Connection };
+
+/** An error in the JSON shape on a plain HTTP response (SSE, the operator routes). */
+function sendError(res: ServerResponse, error: AppError, headers: Record<string, string> = {}): void {
+  res.writeHead(error.status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(error.toBody()));
+}
 
 /**
  * The gateway: WebSocket and SSE endpoints on one HTTP server. Authentication happens in the
@@ -206,9 +212,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     wss.handleUpgrade(req, socket, head, (ws: TaggedSocket) => {
       socket.removeListener('error', destroySocket);
       if (!auth.ok) {
-        logger.info({ reason: auth.reason }, 'websocket refused');
+        logger.info({ reason: auth.error.message }, 'websocket refused');
         // 1011 when the refusal is ours (tickets unavailable): the client retries; 1008 otherwise.
-        refuse(ws, auth.status >= 500 ? 1011 : closeCodes.badToken, auth.reason.slice(0, 120));
+        refuse(ws, auth.error.status >= 500 ? 1011 : closeCodes.badToken, auth.error.message.slice(0, 120));
         return;
       }
       accept(ws, auth);
@@ -233,23 +239,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   }
 
   async function openSse(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
-    const json = (error: AppError, headers: Record<string, string> = {}) => {
-      res.writeHead(error.status, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(error.toBody()));
-    };
     const retryAfter = await handshakes.check(req);
-    if (retryAfter !== undefined) return json(tooManyHandshakes(retryAfter), { 'retry-after': String(retryAfter) });
+    if (retryAfter !== undefined) return sendError(res, tooManyHandshakes(retryAfter), { 'retry-after': String(retryAfter) });
     const auth = await authenticate(req, query, credentials, config.GATEWAY_ORIGINS);
     if (res.destroyed) return;
-    if (!auth.ok) {
-      const codes = { 400: 'validation_failed', 401: 'unauthorized', 403: 'forbidden', 503: 'redis_unavailable' } as const;
-      return json(new AppError(codes[auth.status as keyof typeof codes] ?? 'forbidden', auth.reason));
-    }
+    if (!auth.ok) return sendError(res, auth.error);
     const userId = auth.principal.userId;
     if ((hub.connectionsOf(userId)?.size ?? 0) >= config.MAX_CONNECTIONS_PER_USER) {
-      res.writeHead(429, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'rate_limited', message: 'too many connections for this user' } }));
-      return;
+      return sendError(res, new AppError('rate_limited', 'too many connections for this user'));
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -278,20 +275,16 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
 
   const server = createServer(httpServerOptions, (req, res) => {
     const { pathname, query } = requestTarget(req);
-    const json = (error: AppError) => {
-      res.writeHead(error.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(error.toBody()));
-    };
     if (req.method === 'GET' && pathname === '/v1/sse') {
       openSse(req, res, query).catch((error: unknown) => {
         logger.error({ err: (error as Error).message }, 'sse setup failed');
-        if (!res.headersSent) json(new AppError('internal_error', 'the stream could not be set up'));
+        if (!res.headersSent) sendError(res, new AppError('internal_error', 'the stream could not be set up'));
         else res.destroy();
       });
       return;
     }
     if (req.method === 'GET' && serveOps(ops, pathname, res)) return;
-    json(new AppError('not_found', `no route for ${req.method} ${pathname}`));
+    sendError(res, new AppError('not_found', `no route for ${req.method} ${pathname}`));
   });
   guardHttpServer(server, logger);
   server.on('upgrade', onUpgrade);

@@ -1,10 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { principalFromClaims, TokenError, type Principal } from '@tidings/auth';
 import type { ConnectTickets } from '@tidings/cluster';
+import { AppError } from '@tidings/server-kit';
 
 export const BEARER_PROTOCOL_PREFIX = 'bearer.';
 
-export type Authenticated = { ok: true; principal: Principal; since: number | undefined } | { ok: false; reason: string; status: number };
+/** A refusal carries the error the SSE endpoint answers; WebSockets close 1011 for a 5xx, 1008 for the rest. */
+export type Authenticated = { ok: true; principal: Principal; since: number | undefined } | { ok: false; error: AppError };
+
+const refused = (code: 'validation_failed' | 'unauthorized' | 'forbidden' | 'redis_unavailable', reason: string) => ({ ok: false as const, error: new AppError(code, reason) });
 
 /** What a gateway checks credentials with. */
 export interface Credentials {
@@ -42,11 +46,11 @@ async function redeem(tickets: ConnectTickets, ticket: string): Promise<Authenti
   try {
     holder = await tickets.redeem(ticket);
   } catch {
-    return { ok: false, reason: 'tickets cannot be checked right now (redis unavailable); retry shortly', status: 503 };
+    return refused('redis_unavailable', 'tickets cannot be checked right now (redis unavailable); retry shortly');
   }
-  if (holder === undefined) return { ok: false, reason: 'the ticket is unknown, already used or expired; get a new one', status: 401 };
+  if (holder === undefined) return refused('unauthorized', 'the ticket is unknown, already used or expired; get a new one');
   if (holder.expires_at !== undefined && holder.expires_at <= Date.now() / 1000) {
-    return { ok: false, reason: 'the token the ticket was issued for has expired', status: 401 };
+    return refused('unauthorized', 'the token the ticket was issued for has expired');
   }
   return principalFromClaims({ sub: holder.user_id, roles: [...holder.roles], ...(holder.expires_at === undefined ? {} : { exp: holder.expires_at }) });
 }
@@ -59,16 +63,16 @@ async function redeem(tickets: ConnectTickets, ticket: string): Promise<Authenti
 export async function authenticate(req: IncomingMessage, query: URLSearchParams, credentials: Credentials, allowedOrigins: readonly string[]): Promise<Authenticated> {
   const origin = req.headers.origin;
   if (origin && allowedOrigins.length > 0 && !allowedOrigins.includes(origin)) {
-    return { ok: false, reason: 'origin not allowed', status: 403 };
+    return refused('forbidden', 'origin not allowed');
   }
   // A browser's EventSource resends the original URL on reconnect, so Last-Event-ID wins over `since`.
   const since = parseSince((req.headers['last-event-id'] as string | undefined) ?? query.get('since'));
-  if (since === 'invalid') return { ok: false, reason: 'since must be a non-negative integer', status: 400 };
+  if (since === 'invalid') return refused('validation_failed', 'since must be a non-negative integer');
   const ticket = query.get('ticket');
   const token = tokenOf(req, query);
   let principal: Principal;
   if (ticket !== null) {
-    if (token !== undefined) return { ok: false, reason: 'send a ticket or a token, not both', status: 400 };
+    if (token !== undefined) return refused('validation_failed', 'send a ticket or a token, not both');
     const redeemed = await redeem(credentials.tickets, ticket);
     if ('ok' in redeemed) return redeemed;
     principal = redeemed;
@@ -76,9 +80,9 @@ export async function authenticate(req: IncomingMessage, query: URLSearchParams,
     try {
       principal = credentials.verify(token);
     } catch (error) {
-      return { ok: false, reason: error instanceof TokenError ? error.message : 'invalid token', status: 401 };
+      return refused('unauthorized', error instanceof TokenError ? error.message : 'invalid token');
     }
   }
-  if (principal.isService) return { ok: false, reason: 'a service token has no inbox to stream', status: 403 };
+  if (principal.isService) return refused('forbidden', 'a service token has no inbox to stream');
   return { ok: true, principal, since };
 }
