@@ -3,3 +3,4 @@
 export { DATA_DIR, ROOT, run } from './process.mjs';
 export { ensurePnpm, install } from './pnpm.mjs';
 export { ensureServices, probe } from './services.mjs';
+export { CHROMIUM_PATH, ensureChromium } from './chromium.mjs';

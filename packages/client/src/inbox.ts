@@ -1,13 +1,18 @@
 import type { z } from 'zod';
 import {
+  bulkDeleteResultSchema,
+  bulkReadResultSchema,
   notificationPageSchema,
   notificationSchema,
   preferencesSchema,
   readAllResultSchema,
   unreadCountSchema,
+  userNotificationTypeListSchema,
+  type BulkDelete,
   type Notification,
   type Preferences,
   type PreferencesUpdate,
+  type UserNotificationType,
 } from '@tidings/protocol';
 import type { RestClient } from './rest.ts';
 
@@ -24,6 +29,8 @@ export interface ListNotificationsOptions {
   unread_only?: boolean;
   /** Only notifications of this type. */
   type?: string;
+  /** Only notifications whose title or body contains this text (case-insensitive). */
+  q?: string;
 }
 
 /** The user's inbox over REST. Every method throws a `TidingsApiError` for an error status. */
@@ -40,8 +47,14 @@ export interface InboxApi {
   markUnread(id: string): Promise<void>;
   /** `POST /v1/notifications/read-all`, optionally for one type; answers how many changed. */
   markAllRead(type?: string): Promise<number>;
+  /** `POST /v1/notifications/read {ids}` (at most 500); answers how many changed. */
+  markManyRead(ids: readonly string[]): Promise<number>;
   /** `DELETE /v1/notifications/:id` (a soft delete: it also leaves every replay). */
   delete(id: string): Promise<void>;
+  /** `POST /v1/notifications/delete`: these ids (at most 500), or `{ all_read: true }` for every read one; answers how many went. */
+  deleteMany(selection: BulkDelete): Promise<number>;
+  /** `GET /v1/notification-types`: every type the user may set preferences for. */
+  types(): Promise<UserNotificationType[]>;
 }
 
 /** The user's preferences over REST. */
@@ -65,7 +78,10 @@ export function createInboxApi(rest: RestClient): InboxApi {
     markRead: (id) => rest.empty('POST', byId(id, '/read')),
     markUnread: (id) => rest.empty('POST', byId(id, '/unread')),
     markAllRead: async (type) => (await rest.json('POST', '/v1/notifications/read-all', readAllResultSchema, { body: type === undefined ? {} : { type } })).updated,
+    markManyRead: async (ids) => (await rest.json('POST', '/v1/notifications/read', bulkReadResultSchema, { body: { ids } })).updated,
     delete: (id) => rest.empty('DELETE', byId(id)),
+    deleteMany: async (selection) => (await rest.json('POST', '/v1/notifications/delete', bulkDeleteResultSchema, { body: selection })).deleted,
+    types: async () => (await rest.json('GET', '/v1/notification-types', userNotificationTypeListSchema)).items,
   };
 }
 

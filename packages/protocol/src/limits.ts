@@ -24,6 +24,10 @@ export const limits = {
   pageSizeDefault: 20,
   pageSizeMax: 100,
   idsPerReadRequest: 100,
+  /** Most ids in one bulk `POST /v1/notifications/read` or `/delete`. */
+  idsPerBulkRequest: 500,
+  /** Longest `q` search text on a list, in characters. */
+  searchLength: 200,
   templateLength: 100_000,
   descriptionLength: 1_000,
 } as const;

@@ -29,3 +29,16 @@ export type NotificationTypeUpsert = z.infer<typeof notificationTypeUpsertSchema
 
 /** What a type that was never configured behaves as: in-app on, email off, not critical. */
 export const typeDefaults = { default_in_app: true, default_email: false, critical: false } as const;
+
+/** A type as a user sees it (`GET /v1/notification-types`): what they may set preferences for. */
+export const userNotificationTypeSchema = z
+  .object({
+    key: typeKeySchema,
+    description: z.string().nullable(),
+    default_in_app: z.boolean(),
+    default_email: z.boolean(),
+    critical: z.boolean(),
+  })
+  .meta({ id: 'UserNotificationType' });
+export type UserNotificationType = z.infer<typeof userNotificationTypeSchema>;
+export const userNotificationTypeListSchema = z.object({ items: z.array(userNotificationTypeSchema) }).meta({ id: 'UserNotificationTypeList' });

@@ -74,6 +74,13 @@ export const listNotificationsQuerySchema = z.strictObject({
   cursor: cursorSchema.optional(),
   unread_only: queryBoolean.optional(),
   type: typeKeySchema.optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'give at least one character to search for')
+    .max(limits.searchLength)
+    .optional()
+    .meta({ description: 'Text to find in the title or body (case-insensitive).' }),
 });
 export type ListNotificationsQuery = z.infer<typeof listNotificationsQuerySchema>;
 
@@ -85,3 +92,15 @@ export const unreadCountSchema = z.object({ count: z.number().int().nonnegative(
 
 export const readAllSchema = z.strictObject({ type: typeKeySchema.optional() }).meta({ id: 'ReadAll' });
 export const readAllResultSchema = z.object({ updated: z.number().int().nonnegative() }).meta({ id: 'ReadAllResult' });
+
+const bulkIds = z.array(uuidSchema).min(1).max(limits.idsPerBulkRequest);
+
+export const bulkReadSchema = z.strictObject({ ids: bulkIds }).meta({ id: 'BulkRead' });
+export type BulkRead = z.infer<typeof bulkReadSchema>;
+export const bulkReadResultSchema = z.object({ updated: z.number().int().nonnegative() }).meta({ id: 'BulkReadResult' });
+
+export const bulkDeleteSchema = z
+  .union([z.strictObject({ ids: bulkIds }), z.strictObject({ all_read: z.literal(true) })])
+  .meta({ id: 'BulkDelete', description: 'Either the ids to delete or `all_read: true` (every read notification).' });
+export type BulkDelete = z.infer<typeof bulkDeleteSchema>;
+export const bulkDeleteResultSchema = z.object({ deleted: z.number().int().nonnegative() }).meta({ id: 'BulkDeleteResult' });
