@@ -11,6 +11,8 @@ export const closeCodes = {
   slowConsumer: 1013,
   tokenExpired: 4001,
   forcedDisconnect: 4003,
+  /** More than `MAX_CONNECTIONS_PER_USER` connections for this user: wait and retry, the token is fine. */
+  tooManyConnections: 4008,
   tooManyMessages: 4029,
 } as const;
 
