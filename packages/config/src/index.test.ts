@@ -67,6 +67,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
   });
 
+  it('splits the public gateway URLs and refuses one that is not a URL', () => {
+    expect(loadConfig({}).GATEWAY_PUBLIC_URLS).toEqual(['http://localhost:3001', 'http://localhost:3002']);
+    expect(loadConfig({ GATEWAY_PUBLIC_URLS: 'https://rt.example , wss://rt2.example' }).GATEWAY_PUBLIC_URLS).toEqual(['https://rt.example', 'wss://rt2.example']);
+    expect(() => loadConfig({ GATEWAY_PUBLIC_URLS: 'rt.example' })).toThrow(/GATEWAY_PUBLIC_URLS/);
+    expect(() => loadConfig({ GATEWAY_PUBLIC_URLS: ' , ' })).toThrow(/GATEWAY_PUBLIC_URLS: give at least one gateway URL/);
+  });
+
   it('splits the CORS allowlist', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
   });

@@ -72,6 +72,15 @@ const envSchema = z
     BROADCAST_THRESHOLD: positiveInt(100),
     /** Names this gateway in presence; defaults to host, port and a random suffix. */
     GATEWAY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+    /**
+     * Gateway base URLs as browsers reach them, for the pages the API serves (the demo): each page
+     * load picks one, as a load balancer would.
+     */
+    GATEWAY_PUBLIC_URLS: z
+      .string()
+      .default('http://localhost:3001,http://localhost:3002')
+      .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ protocol: /^(https?|wss?)$/ })).min(1, 'give at least one gateway URL')),
     /** Browser origins allowed to open a WebSocket or SSE stream; empty allows any (the token is the guard). */
     GATEWAY_ORIGINS: z
       .string()
@@ -172,5 +181,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     EMAIL_FROM: parsed.EMAIL_FROM ?? `"${parsed.PRODUCT_NAME.replace(/["\\\r\n]/g, '')}" <notifications@localhost>`,
     CORS_ORIGINS: Object.freeze([...parsed.CORS_ORIGINS]) as string[],
     GATEWAY_ORIGINS: Object.freeze([...parsed.GATEWAY_ORIGINS]) as string[],
+    GATEWAY_PUBLIC_URLS: Object.freeze([...parsed.GATEWAY_PUBLIC_URLS]) as string[],
   });
 }

@@ -15,6 +15,7 @@ import { rateLimit } from './http/rate-limit.ts';
 import type { BodyFormat, RouteSpec } from './http/route.ts';
 import { pathParamGuard } from './http/path-params.ts';
 import { assertText, parseJsonBytes, parseOrThrow } from './http/validate.ts';
+import { mountWebAssets } from './http/web-assets.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { connectTicketRoutes } from './routes/connect-tickets.ts';
@@ -100,6 +101,7 @@ export function createApp(deps: ApiDeps): Express {
   );
 
   mountHealth(app, { sql: deps.database.sql, redis: deps.redis, registry: deps.registry });
+  mountWebAssets(app, deps.config, deps.logger);
 
   const limiter = rateLimit({
     redis: deps.redis,
