@@ -52,8 +52,8 @@ export function mountWebAssets(app: Express, config: Config, logger: Logger): vo
   );
 
   const development = config.NODE_ENV === 'development';
-  app.use('/demo/assets', (req, res, next) => (development && isDevelopmentRequest(req, config) ? next() : next('router')));
-  app.use('/demo/assets', express.static(webDir, { index: false, redirect: false, setHeaders: (res) => res.set('Cache-Control', 'no-cache') }));
+  const demoAssets = express.static(webDir, { index: false, redirect: false, setHeaders: (res) => res.set('Cache-Control', 'no-cache') });
+  app.use('/demo/assets', (req, res, next) => (development && isDevelopmentRequest(req, config) ? demoAssets(req, res, next) : next()));
   app.get('/demo', (req, res, next) => {
     if (!development || !isDevelopmentRequest(req, config)) return next();
     const gateways = config.GATEWAY_PUBLIC_URLS;
