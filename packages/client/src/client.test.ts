@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { closeCodes } from '@tidings/protocol';
 import { TidingsClient } from './client.ts';
@@ -6,18 +6,11 @@ import type { TidingsError } from './errors.ts';
 import type { StateChange } from './events.ts';
 import type { TidingsClientOptions } from './options.ts';
 import { jwtExpiry } from './token.ts';
-import { FakeGateway, fakeJwt, waitFor, type FakeGatewayOptions } from './testing/fake-gateway.ts';
+import { cleanupAfterEach, startGateway } from './testing/cleanup.ts';
+import { fakeJwt, waitFor, type FakeGateway, type FakeGatewayOptions } from './testing/fake-gateway.ts';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function gateway(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
-  const fake = await FakeGateway.start(options);
-  cleanup.push(() => fake.stop());
-  return fake;
-}
+const cleanup = cleanupAfterEach();
+const gateway = (options: FakeGatewayOptions = {}) => startGateway(cleanup, options);
 
 /** A client against `fake` with fast backoff, plus everything it emits. */
 function connect(fake: FakeGateway, options: Partial<TidingsClientOptions> = {}) {
@@ -176,6 +169,17 @@ describe('TidingsClient over WebSocket', () => {
     expect(fake.ws).toHaveLength(1);
     expect(admin).toEqual([{ code: 4003, reason: 'bye' }]);
     expect(seen.states.at(-1)).toMatchObject({ state: 'closed', code: 4003 });
+  });
+
+  it('waits and retries after 4008 (too many connections) for as long as it takes, keeping its token', async () => {
+    let handshakes = 0;
+    const fake = await gateway({ acceptToken: () => ++handshakes > 3, refuseCode: closeCodes.tooManyConnections });
+    const { client, seen } = connect(fake);
+    await waitFor(() => client.state === 'open', 'open after three refusals');
+    expect(fake.ws).toHaveLength(4);
+    expect(seen.errors).toEqual([]);
+    const retries = seen.states.filter((s) => s.state === 'reconnecting');
+    expect(retries.map((s) => s.code)).toEqual([4008, 4008, 4008]);
   });
 
   it('retries a refused token once with a fresh one, then stops with unauthorized', async () => {

@@ -1,5 +1,6 @@
-import { limits, type ServerFrame } from '@tidings/protocol';
-import { GatewayConnection } from './connection.ts';
+import type { ClientFrame, ServerFrame } from '@tidings/protocol';
+import { limits } from '@tidings/protocol/constants';
+import { GatewayConnection, type GatewayLink } from './connection.ts';
 import { Emitter, type Listener } from './emitter.ts';
 import { clientErrorCodes, TidingsError } from './errors.ts';
 import type { ConnectionState, TidingsEvents } from './events.ts';
@@ -8,6 +9,7 @@ import { createInboxApi, createPreferencesApi, type InboxApi, type PreferencesAp
 import { resolveOptions, type TidingsClientOptions } from './options.ts';
 import { RestClient } from './rest.ts';
 import { Sequencer, type SequencerStep } from './sequencer.ts';
+import { SharedConnection, type SharedConnectionHooks } from './shared-connection.ts';
 import { TokenSource } from './token.ts';
 import type { TransportKind } from './transport.ts';
 
@@ -19,7 +21,8 @@ const TYPES_PER_FRAME = 100;
 /**
  * The Tidings client: one logical connection to the gateways (WebSocket, or SSE as a fallback)
  * that reconnects and resumes by itself and hands the app every notification exactly once, in
- * seq order; plus REST helpers for the inbox and preferences.
+ * seq order; plus REST helpers for the inbox and preferences. In a browser, the tabs of one user
+ * share a single connection (see `shareConnection`).
  *
  * @example
  * const client = new TidingsClient({ url: 'https://tidings.example.com', getToken: () => fetchJwt() });
@@ -34,7 +37,7 @@ export class TidingsClient {
 
   private readonly events: Emitter<TidingsEvents>;
   private readonly sequencer: Sequencer;
-  private readonly connection: GatewayConnection;
+  private readonly connection: GatewayLink;
   private readonly maxGapResumes: number;
   /** Types the app subscribed to; empty means all (the gateway's rule too). */
   private readonly types = new Set<string>();
@@ -52,13 +55,16 @@ export class TidingsClient {
     });
     const tokens = new TokenSource(resolved.getToken, resolved.refreshBeforeMs);
     this.sequencer = new Sequencer(resolved.since, resolved.maxGapResumes);
-    this.connection = new GatewayConnection(resolved, tokens, {
+    const hooks: SharedConnectionHooks = {
       beforeConnect: () => this.sequencer.startConnection(),
       frame: (frame) => this.onFrame(frame),
       state: (change) => this.events.emit('state', change),
       error: (error) => this.events.emit('error', error),
       disconnectedByAdmin: (info) => this.events.emit('disconnected_by_admin', info),
-    });
+      lastSeq: () => this.sequencer.lastSeq,
+      joined: ({ lastSeq, unreadCount }) => this.onJoined(lastSeq, unreadCount),
+    };
+    this.connection = resolved.tabs ? new SharedConnection(resolved, tokens, hooks, resolved.tabs) : new GatewayConnection(resolved, tokens, hooks);
     const rest = new RestClient({ apiUrl: resolved.apiUrl, fetch: resolved.fetch, tokens, timeoutMs: resolved.requestTimeoutMs });
     this.inbox = createInboxApi(rest);
     this.preferences = createPreferencesApi(rest);
@@ -105,7 +111,8 @@ export class TidingsClient {
 
   /**
    * Disconnects and stops reconnecting. Idempotent: every call until the next `connect()` answers
-   * the same promise, which resolves once the socket is closed.
+   * the same promise, which resolves once the socket is closed. In a tab that holds the connection
+   * other tabs share, another tab then takes it over; in a tab that follows, it stops listening.
    */
   close(): Promise<void> {
     this.closing ??= this.connection.stop();
@@ -114,7 +121,8 @@ export class TidingsClient {
 
   /**
    * Marks notifications read: over the WebSocket when open (batched by the protocol's limit of ids
-   * per frame), otherwise over REST. Every device of the user then receives a `read` event.
+   * per frame), otherwise over REST (always, in a tab that follows another's connection). Every
+   * device and tab of the user then receives a `read` event.
    * @throws TidingsError `invalid_argument` for an id that is not a UUID; REST errors as `TidingsApiError`.
    */
   async markRead(ids: readonly string[]): Promise<void> {
@@ -133,21 +141,27 @@ export class TidingsClient {
 
   /**
    * Receives only notifications of these types (added to earlier ones; none means all). The client
-   * applies the filter itself on both transports, and over WebSocket also tells the gateway, to
-   * save bandwidth; it survives reconnects. Filtered-out notifications still advance `lastSeq`.
+   * applies the filter itself on both transports, and over a WebSocket of its own also tells the
+   * gateway, to save bandwidth (a connection shared by tabs is never narrowed: the other tabs may
+   * want other types); it survives reconnects. Filtered-out notifications still advance `lastSeq`.
    * @throws TidingsError `invalid_argument` for a type key the protocol rejects.
    */
   subscribe(types: readonly string[]): void {
     const frames = chunk(types, TYPES_PER_FRAME).map((batch) => checkedFrame({ type: 'subscribe', types: batch }));
     for (const type of types) this.types.add(type);
-    this.connection.send(frames);
+    this.narrow(frames);
   }
 
   /** Stops receiving these types. Unsubscribing from every subscribed type means all types again. */
   unsubscribe(types: readonly string[]): void {
     const frames = chunk(types, TYPES_PER_FRAME).map((batch) => checkedFrame({ type: 'unsubscribe', types: batch }));
     for (const type of types) this.types.delete(type);
-    this.connection.send(frames);
+    this.narrow(frames);
+  }
+
+  /** Tells the gateway about the type filter, on a connection of this client's own only. */
+  private narrow(frames: ClientFrame[]): void {
+    if (!this.connection.shared) this.connection.send(frames);
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -179,13 +193,23 @@ export class TidingsClient {
   }
 
   private onEstablished(frame: Extract<ServerFrame, { type: 'connection_established' }>): void {
-    const { resetFrom } = this.sequencer.established(frame.last_seq);
-    if (resetFrom !== undefined) {
-      const message = `the server's newest seq ${frame.last_seq} is behind lastSeq ${resetFrom}; starting over from ${frame.last_seq}`;
-      this.events.emit('error', new TidingsError(clientErrorCodes.seqReset, message, { from: resetFrom, to: frame.last_seq }));
-    }
-    if (this.types.size > 0) this.connection.send(chunk([...this.types], TYPES_PER_FRAME).map((types) => ({ type: 'subscribe', types })));
+    this.reportReset(this.sequencer.established(frame.last_seq).resetFrom, frame.last_seq);
+    if (this.types.size > 0) this.narrow(chunk([...this.types], TYPES_PER_FRAME).map((types) => ({ type: 'subscribe', types })));
     this.events.emit('unread_count', frame.unread_count);
+  }
+
+  /** This tab joined the connection another tab holds, which is at `lastSeq`. */
+  private onJoined(lastSeq: number | undefined, unreadCount: number | undefined): void {
+    const { resetFrom, resumeSince } = this.sequencer.join(lastSeq);
+    this.reportReset(resetFrom, lastSeq);
+    if (unreadCount !== undefined) this.events.emit('unread_count', unreadCount);
+    if (resumeSince !== undefined) this.connection.resume(resumeSince);
+  }
+
+  private reportReset(from: number | undefined, to: number | undefined): void {
+    if (from === undefined) return;
+    const message = `the server's newest seq ${to} is behind lastSeq ${from}; starting over from ${to}`;
+    this.events.emit('error', new TidingsError(clientErrorCodes.seqReset, message, { from, to }));
   }
 
   private apply(step: SequencerStep): void {

@@ -1,4 +1,4 @@
-import { closeCodes } from '@tidings/protocol';
+import { closeCodes } from '@tidings/protocol/constants';
 
 /**
  * What the client does after a connection ends:
@@ -16,12 +16,14 @@ export type CloseAction = 'backoff' | 'at_once' | 'reauthenticate' | 'stop';
  * because giving up on an unfamiliar code would strand the user with no notifications.
  */
 export const closePolicy: Readonly<Record<number, { action: CloseAction; meaning: string }>> = {
-  [closeCodes.badToken]: { action: 'reauthenticate', meaning: 'bad token, origin not allowed, or too many connections' },
+  [closeCodes.badToken]: { action: 'reauthenticate', meaning: 'bad token or origin not allowed' },
   [closeCodes.tokenExpired]: { action: 'at_once', meaning: 'token expired; reconnect with a fresh token' },
   [closeCodes.frameTooLarge]: { action: 'backoff', meaning: 'a client frame was too large' },
   [closeCodes.gatewayDraining]: { action: 'at_once', meaning: 'gateway draining; reconnect elsewhere' },
   [closeCodes.slowConsumer]: { action: 'backoff', meaning: 'slow consumer; reconnect and resume' },
   [closeCodes.tooManyMessages]: { action: 'backoff', meaning: 'too many messages from the client' },
+  // The token is fine: refreshing it would not help, and stopping would strand the user once a connection frees up.
+  [closeCodes.tooManyConnections]: { action: 'backoff', meaning: 'too many connections for this user; wait and retry' },
   [closeCodes.forcedDisconnect]: { action: 'stop', meaning: 'disconnected by an admin' },
 };
 

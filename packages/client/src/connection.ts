@@ -1,4 +1,5 @@
-import { closeCodes, type ClientFrame, type ServerFrame } from '@tidings/protocol';
+import type { ClientFrame, ServerFrame } from '@tidings/protocol';
+import { closeCodes } from '@tidings/protocol/constants';
 import { Backoff } from './backoff.ts';
 import { closeActionFor } from './close-policy.ts';
 import { clientErrorCodes, TidingsError } from './errors.ts';
@@ -24,12 +25,27 @@ export interface ConnectionHooks {
 }
 
 /**
+ * What {@link TidingsClient} drives: a connection of its own ({@link GatewayConnection}), or one
+ * that the tabs of a browser share (`SharedConnection`).
+ */
+export interface GatewayLink {
+  readonly state: StateChange;
+  /** Whether other tabs receive this connection's frames too (then it must not be narrowed by type). */
+  readonly shared: boolean;
+  start(): void;
+  stop(): Promise<void>;
+  send(frames: readonly ClientFrame[]): boolean;
+  resume(since: number): void;
+}
+
+/**
  * One logical connection to the gateways: picks the transport (WebSocket, SSE after repeated
  * WebSocket failures), fetches a token for every attempt, refreshes it before expiry, watches
  * heartbeats, and applies the close-code policy with full-jitter backoff. It knows nothing of
  * notifications: frames go to the owner, which asks for replays through `resume`.
  */
-export class GatewayConnection {
+export class GatewayConnection implements GatewayLink {
+  readonly shared = false;
   private readonly backoff: Backoff;
   private readonly watchdog = new Watchdog(() => this.onSilent());
   private current: StateChange = { state: 'closed', transport: undefined };
@@ -98,11 +114,16 @@ export class GatewayConnection {
     return frames.every((frame) => transport.send(frame));
   }
 
-  /** Asks for a replay of everything after `since`: a `resume` frame, or over SSE a new stream. */
-  resume(since: number): void {
-    if (!this.transport) return;
-    if (this.transport.canSend) this.transport.send({ type: 'resume', since });
-    else this.reopen();
+  /**
+   * Asks for a replay of everything after `since`: answers true when a `resume` frame went out.
+   * Otherwise the replay comes with the next connection, from the owner's `since`: over SSE a new
+   * stream opens at once for it; between connections the next attempt is already on its way.
+   */
+  resume(since: number): boolean {
+    if (!this.transport) return false;
+    if (this.transport.canSend) return this.transport.send({ type: 'resume', since });
+    this.reopen();
+    return false;
   }
 
   private pickTransport(): TransportKind | undefined {
@@ -313,7 +334,11 @@ export class GatewayConnection {
   private setState(state: ConnectionState, extra: Omit<StateChange, 'state' | 'transport'> = {}): void {
     const previous = this.current;
     this.current = { state, transport: this.kind, ...extra };
-    // Every retry is reported (with its delay); other states only when something changed.
-    if (state === 'reconnecting' || previous.state !== state || previous.transport !== this.kind) this.hooks.state(this.current);
+    if (isNews(previous, this.current)) this.hooks.state(this.current);
   }
+}
+
+/** Whether a state change is reported: every retry is (with its delay), other states only when something changed. */
+export function isNews(previous: StateChange, next: StateChange): boolean {
+  return next.state === 'reconnecting' || previous.state !== next.state || previous.transport !== next.transport;
 }

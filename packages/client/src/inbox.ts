@@ -1,19 +1,7 @@
 import type { z } from 'zod';
-import {
-  bulkDeleteResultSchema,
-  bulkReadResultSchema,
-  notificationPageSchema,
-  notificationSchema,
-  preferencesSchema,
-  readAllResultSchema,
-  unreadCountSchema,
-  userNotificationTypeListSchema,
-  type BulkDelete,
-  type Notification,
-  type Preferences,
-  type PreferencesUpdate,
-  type UserNotificationType,
-} from '@tidings/protocol';
+import type { BulkDelete, Notification, notificationPageSchema, Preferences, PreferencesUpdate, UserNotificationType } from '@tidings/protocol';
+import { typeKey, wireNotificationFields } from './frames.ts';
+import { arrayOf, boolean, integer, matching, nullable, object, oneOf, optional, recordOf, string, type Guard } from './guards.ts';
 import type { RestClient } from './rest.ts';
 
 /** A page of the inbox, newest first. */
@@ -68,26 +56,47 @@ export interface PreferencesApi {
   update(change: PreferencesUpdate): Promise<Preferences>;
 }
 
+const notification: Guard<Notification> = object({
+  ...wireNotificationFields,
+  type: typeKey,
+  user_id: matching(/^[^\u0000-\u001f\u007f]{1,255}$/, 'a user id'),
+  read_at: nullable(string),
+});
+const notificationPage: Guard<NotificationPage> = object({ items: arrayOf(notification), next_cursor: nullable(string) });
+const count = integer(0);
+const unreadCount = object({ count });
+const updated = object({ updated: count });
+const deleted = object({ deleted: count });
+const userNotificationTypes: Guard<{ items: UserNotificationType[] }> = object({
+  items: arrayOf(object({ key: typeKey, description: nullable(string), default_in_app: boolean, default_email: boolean, critical: boolean })),
+});
+const preferences: Guard<Preferences> = object({
+  in_app_enabled: boolean,
+  email_enabled: boolean,
+  digest: oneOf(['off', 'daily', 'weekly']),
+  types: recordOf(object({ in_app: optional(boolean), email: optional(boolean) })),
+});
+
 const byId = (id: string, suffix = '') => `/v1/notifications/${encodeURIComponent(id)}${suffix}`;
 
 export function createInboxApi(rest: RestClient): InboxApi {
   return {
-    list: (options = {}) => rest.json('GET', '/v1/notifications', notificationPageSchema, { query: { ...options } }),
-    get: (id) => rest.json('GET', byId(id), notificationSchema),
-    unreadCount: async () => (await rest.json('GET', '/v1/notifications/unread-count', unreadCountSchema)).count,
+    list: (options = {}) => rest.json('GET', '/v1/notifications', notificationPage, { query: { ...options } }),
+    get: (id) => rest.json('GET', byId(id), notification),
+    unreadCount: async () => (await rest.json('GET', '/v1/notifications/unread-count', unreadCount)).count,
     markRead: (id) => rest.empty('POST', byId(id, '/read')),
     markUnread: (id) => rest.empty('POST', byId(id, '/unread')),
-    markAllRead: async (type) => (await rest.json('POST', '/v1/notifications/read-all', readAllResultSchema, { body: type === undefined ? {} : { type } })).updated,
-    markManyRead: async (ids) => (await rest.json('POST', '/v1/notifications/read', bulkReadResultSchema, { body: { ids } })).updated,
+    markAllRead: async (type) => (await rest.json('POST', '/v1/notifications/read-all', updated, { body: type === undefined ? {} : { type } })).updated,
+    markManyRead: async (ids) => (await rest.json('POST', '/v1/notifications/read', updated, { body: { ids } })).updated,
     delete: (id) => rest.empty('DELETE', byId(id)),
-    deleteMany: async (selection) => (await rest.json('POST', '/v1/notifications/delete', bulkDeleteResultSchema, { body: selection })).deleted,
-    types: async () => (await rest.json('GET', '/v1/notification-types', userNotificationTypeListSchema)).items,
+    deleteMany: async (selection) => (await rest.json('POST', '/v1/notifications/delete', deleted, { body: selection })).deleted,
+    types: async () => (await rest.json('GET', '/v1/notification-types', userNotificationTypes)).items,
   };
 }
 
 export function createPreferencesApi(rest: RestClient): PreferencesApi {
   return {
-    get: () => rest.json('GET', '/v1/preferences', preferencesSchema),
-    update: (change) => rest.json('PUT', '/v1/preferences', preferencesSchema, { body: change }),
+    get: () => rest.json('GET', '/v1/preferences', preferences),
+    update: (change) => rest.json('PUT', '/v1/preferences', preferences, { body: change }),
   };
 }

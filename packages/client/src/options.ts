@@ -1,6 +1,9 @@
 import { defaultBackoff, type BackoffOptions } from './backoff.ts';
 import { clientErrorCodes, TidingsError } from './errors.ts';
 import { DEFAULT_MAX_GAP_RESUMES } from './sequencer.ts';
+import type { Tabs } from './shared-connection.ts';
+import type { BroadcastChannelConstructor } from './tab-channel.ts';
+import type { LockManagerLike } from './tab-election.ts';
 import type { TokenProvider } from './token.ts';
 import type { EventSourceConstructor, WebSocketConstructor } from './transport.ts';
 import type { WsTokenPlacement } from './transport-ws.ts';
@@ -81,6 +84,23 @@ export interface TidingsClientOptions {
    * @defaultValue 3
    */
   maxGapResumes?: number;
+  /**
+   * Share one gateway connection between all the tabs of the browser in which this user is signed
+   * in (see the README's "Tabs"). Needs Web Locks and BroadcastChannel; without either, or when
+   * false, each client holds a connection of its own.
+   * @defaultValue true
+   */
+  shareConnection?: boolean;
+  /**
+   * Web Locks implementation that elects the tab holding the shared connection.
+   * @defaultValue globalThis.navigator.locks
+   */
+  locks?: LockManagerLike;
+  /**
+   * BroadcastChannel constructor the tabs talk over.
+   * @defaultValue globalThis.BroadcastChannel
+   */
+  BroadcastChannel?: BroadcastChannelConstructor;
 }
 
 /** Options with every default filled in. */
@@ -101,6 +121,8 @@ export interface ResolvedOptions {
   connectTimeoutMs: number;
   requestTimeoutMs: number;
   maxGapResumes: number;
+  /** What the tabs share a connection through; undefined: a connection of this client's own. */
+  tabs: Tabs | undefined;
 }
 
 const invalid = (message: string) => new TidingsError(clientErrorCodes.invalidArgument, message);
@@ -121,8 +143,16 @@ export function resolveOptions(options: TidingsClientOptions): ResolvedOptions {
   if (options.since !== undefined && !(Number.isSafeInteger(options.since) && options.since >= 0)) {
     throw invalid(`since must be a non-negative integer, got ${String(options.since)}`);
   }
-  const globals = globalThis as { WebSocket?: WebSocketConstructor; EventSource?: EventSourceConstructor; fetch?: typeof globalThis.fetch };
+  const globals = globalThis as {
+    WebSocket?: WebSocketConstructor;
+    EventSource?: EventSourceConstructor;
+    fetch?: typeof globalThis.fetch;
+    navigator?: { locks?: LockManagerLike };
+    BroadcastChannel?: BroadcastChannelConstructor;
+  };
   const fetchImpl = options.fetch ?? globals.fetch?.bind(globalThis);
+  const locks = options.locks ?? globals.navigator?.locks;
+  const BroadcastChannel = options.BroadcastChannel ?? globals.BroadcastChannel;
   return {
     url: checkUrl('url', options.url),
     apiUrl: checkUrl('apiUrl', options.apiUrl ?? options.url),
@@ -142,5 +172,6 @@ export function resolveOptions(options: TidingsClientOptions): ResolvedOptions {
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     maxGapResumes: options.maxGapResumes ?? DEFAULT_MAX_GAP_RESUMES,
+    tabs: options.shareConnection !== false && locks && BroadcastChannel ? { locks, BroadcastChannel } : undefined,
   };
 }

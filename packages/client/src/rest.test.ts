@@ -51,6 +51,7 @@ beforeAll(async () => {
     const seen: Seen = { method: req.method ?? '', url, authorization: req.headers.authorization, body: await readBody(req) };
     requests.push(seen);
     if (seen.authorization !== `Bearer ${validToken}`) return answer(res, 401, { error: { code: 'unauthorized', message: 'bad token' } });
+    if (url.pathname.startsWith('/malformed/')) return answer(res, 200, { items: [{ ...NOTIFICATION, seq: 0 }], next_cursor: null });
     const route = `${req.method} ${url.pathname.replace(/^\/prefix/, '')}`;
     switch (route) {
       case 'GET /v1/notifications':
@@ -143,6 +144,12 @@ describe('REST helpers', () => {
   it('maps a non-JSON error page to unexpected_response with the status', async () => {
     const tidings = client({ apiUrl: `${apiUrl}/nowhere` });
     await expect(tidings.inbox.unreadCount()).rejects.toMatchObject({ name: 'TidingsApiError', status: 502, code: 'unexpected_response' });
+  });
+
+  it('maps a body outside the documented shape to unexpected_response, saying where', async () => {
+    const error = await client({ apiUrl: `${apiUrl}/malformed` }).inbox.list().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'unexpected_response' });
+    expect((error as Error).message).toMatch(/items\.0\.seq: expected an integer ≥ 1/);
   });
 
   it('retries once with a fresh token after a 401, and surfaces a second 401', async () => {

@@ -1,12 +1,10 @@
-import { errorBodySchema } from '@tidings/protocol';
 import { clientErrorCodes, TidingsApiError, TidingsError } from './errors.ts';
+import { anything, fits, object, string, type Guard } from './guards.ts';
 import type { TokenSource } from './token.ts';
 import { endpointUrl } from './transport.ts';
 
-/** Anything with zod's `safeParse`: how responses are checked without this file importing zod. */
-export interface ResponseSchema<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { message: string } };
-}
+/** The API's error body (the protocol's `errorBodySchema`). */
+const errorBody = object({ error: object({ code: string, message: string, details: anything }) });
 
 export interface RestClientOptions {
   /** API base URL, with an optional path prefix. */
@@ -31,15 +29,13 @@ export interface RestRequest {
 export class RestClient {
   constructor(private readonly options: RestClientOptions) {}
 
-  /** Sends a request and answers its JSON body, checked against `schema`. */
-  async json<T>(method: string, path: string, schema: ResponseSchema<T>, init: RestRequest = {}): Promise<T> {
+  /** Sends a request and answers its JSON body, checked with `guard`. */
+  async json<T>(method: string, path: string, guard: Guard<T>, init: RestRequest = {}): Promise<T> {
     const response = await this.send(method, path, init);
     const body = await readJson(response);
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) {
-      throw new TidingsError(clientErrorCodes.unexpectedResponse, `${method} ${path}: the response does not match the API's shape: ${parsed.error.message}`);
-    }
-    return parsed.data;
+    const problem = guard(body, '');
+    if (problem) throw new TidingsError(clientErrorCodes.unexpectedResponse, `${method} ${path}: the response does not match the API's shape: ${problem}`);
+    return body as T;
   }
 
   /** Sends a request whose success answer has no body (204). */
@@ -99,9 +95,8 @@ async function apiError(response: Response): Promise<TidingsApiError> {
   } catch {
     body = undefined;
   }
-  const parsed = errorBodySchema.safeParse(body);
-  if (parsed.success) {
-    const { code, message, details } = parsed.data.error;
+  if (fits(errorBody, body)) {
+    const { code, message, details } = body.error;
     return new TidingsApiError(response.status, code, message, details);
   }
   return new TidingsApiError(response.status, clientErrorCodes.unexpectedResponse, `HTTP ${response.status} ${response.statusText}`.trim());

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { WireNotification } from '@tidings/protocol';
 import { Sequencer, type SequencerStep } from './sequencer.ts';
+import { wireNotification } from './testing/fake-gateway.ts';
 
-const n = (seq: number): WireNotification => ({
-  id: `00000000-0000-4000-8000-${seq.toString().padStart(12, '0')}`,
-  seq,
-  type: 'comment.created',
-  title: `n${seq}`,
-  body: '',
-  data: {},
-  icon: null,
-  action_url: null,
-  priority: 'normal',
-  created_at: '2025-01-01T00:00:00.000Z',
-  is_read: false,
-});
+const n = (seq: number) => wireNotification(seq);
 const seqs = (step: SequencerStep) => step.deliver.map((d) => d.seq);
 
 /** A sequencer on an open connection that started at `last` (no resume pending). */
@@ -97,6 +85,37 @@ describe('Sequencer', () => {
     s.notification(n(1));
     s.notification(n(3));
     expect(s.startConnection()).toBe(1);
+    expect(s.heldCount).toBe(0);
+    expect(seqs(s.notification(n(2)))).toEqual([2]);
+    expect(seqs(s.notification(n(3)))).toEqual([3]);
+  });
+
+  it('joins another tab at its lastSeq, or asks for a replay when its own since is older', () => {
+    const fresh = new Sequencer(undefined);
+    expect(fresh.join(8)).toEqual({});
+    expect(fresh.lastSeq).toBe(8);
+    expect(seqs(fresh.notification(n(9)))).toEqual([9]);
+
+    const behind = new Sequencer(3);
+    expect(behind.join(8)).toEqual({ resumeSince: 3 });
+    expect(behind.notification(n(9))).toEqual({ deliver: [] }); // the replay asked at the join is on its way
+    expect(seqs(behind.notification(n(4)))).toEqual([4]);
+
+    const ahead = new Sequencer(30);
+    expect(ahead.join(8)).toEqual({ resetFrom: 30 });
+    expect(ahead.lastSeq).toBe(8);
+
+    const unknown = new Sequencer(5);
+    expect(unknown.join(undefined)).toEqual({});
+    expect(unknown.lastSeq).toBe(5);
+    expect(unknown.notification(n(7))).toEqual({ deliver: [], resumeSince: 5 });
+  });
+
+  it('drops held frames when it joins, since the source tab carries on from its own lastSeq', () => {
+    const s = fresh();
+    s.notification(n(1));
+    s.notification(n(3));
+    expect(s.join(1)).toEqual({});
     expect(s.heldCount).toBe(0);
     expect(seqs(s.notification(n(2)))).toEqual([2]);
     expect(seqs(s.notification(n(3)))).toEqual([3]);

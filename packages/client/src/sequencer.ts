@@ -84,6 +84,22 @@ export class Sequencer {
     return {};
   }
 
+  /**
+   * This tab joins a connection another tab holds, which has delivered everything up to
+   * `sourceLastSeq` (undefined: it has no baseline yet, and its `connection_established` follows).
+   * Held frames are dropped: the source's stream carries on from its own lastSeq. Answers, as
+   * `established` does, the seq this tab fell back from when its own was ahead; or, when it is
+   * behind (an older `since`), the since to ask a replay from, so nothing after it is skipped.
+   */
+  join(sourceLastSeq: number | undefined): { resetFrom?: number; resumeSince?: number } {
+    this.held.clear();
+    this.gapResumes = 0;
+    const behind = this.last !== undefined && sourceLastSeq !== undefined && this.last < sourceLastSeq;
+    this.resumePending = behind;
+    if (behind) return { resumeSince: this.last };
+    return sourceLastSeq === undefined ? {} : this.established(sourceLastSeq);
+  }
+
   /** A `notification` frame arrived (replayed or live). */
   notification(notification: WireNotification): SequencerStep {
     const { seq } = notification;

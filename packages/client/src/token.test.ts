@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeJwt } from './testing/fake-gateway.ts';
-import { jwtExpiry, MAX_TIMER_MS, TokenSource } from './token.ts';
+import { jwtExpiry, jwtSubject, MAX_TIMER_MS, TokenSource } from './token.ts';
 
 describe('jwtExpiry', () => {
   it('decodes exp without verifying, including non-ASCII claims and fractional dates', () => {
@@ -13,6 +13,15 @@ describe('jwtExpiry', () => {
     expect(jwtExpiry(fakeJwt({ exp: 'soon' }))).toBeUndefined();
     expect(jwtExpiry('opaque-token')).toBeUndefined();
     expect(jwtExpiry('a.!!!.c')).toBeUndefined();
+  });
+});
+
+describe('jwtSubject', () => {
+  it('decodes sub without verifying, and answers undefined when there is none', () => {
+    expect(jwtSubject(fakeJwt({ sub: 'zoë@example.com' }))).toBe('zoë@example.com');
+    expect(jwtSubject(fakeJwt({ sub: '' }))).toBeUndefined();
+    expect(jwtSubject(fakeJwt({ sub: 42 }))).toBeUndefined();
+    expect(jwtSubject('opaque-token')).toBeUndefined();
   });
 });
 

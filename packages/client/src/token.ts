@@ -6,23 +6,38 @@ export type TokenProvider = () => Promise<string> | string;
 /** setTimeout treats anything above 2^31 - 1 ms (about 24.8 days) as 0 and fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/**
- * The `exp` claim of a JWT in ms since the epoch, or undefined when the token has none or is not a
- * JWT. Decoded WITHOUT verifying the signature: the client only uses it to know when to refresh;
- * the gateway and API are the ones that verify.
- */
-export function jwtExpiry(token: string): number | undefined {
+/** The claims of a JWT, decoded WITHOUT verifying the signature; undefined when it is not a JWT. */
+function jwtClaims(token: string): Record<string, unknown> | undefined {
   const payload = token.split('.')[1];
   if (!payload) return undefined;
   try {
     const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
     const bytes = Uint8Array.from(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-    const claims = JSON.parse(new TextDecoder().decode(bytes)) as { exp?: unknown };
-    // RFC 7519 allows a fractional NumericDate, so no integer check.
-    return typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined;
+    const claims: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The `exp` claim of a JWT in ms since the epoch, or undefined when the token has none or is not a
+ * JWT. Not verified: the client only uses it to know when to refresh; the gateway and API are the
+ * ones that verify.
+ */
+export function jwtExpiry(token: string): number | undefined {
+  const exp = jwtClaims(token)?.exp;
+  // RFC 7519 allows a fractional NumericDate, so no integer check.
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+}
+
+/**
+ * The `sub` claim of a JWT (the user), or undefined. Not verified either: it only names the
+ * connection that tabs share, and a tab that lied about it would only share with itself.
+ */
+export function jwtSubject(token: string): string | undefined {
+  const sub = jwtClaims(token)?.sub;
+  return typeof sub === 'string' && sub !== '' ? sub : undefined;
 }
 
 /**

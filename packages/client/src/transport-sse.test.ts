@@ -85,6 +85,23 @@ describe('SSE fallback', () => {
     expect(errors.map((e) => e.code)).toEqual(['unauthorized']);
   });
 
+  it('waits and retries a stream refused with 429 (too many connections), as for close 4008', async () => {
+    let streams = 0;
+    const fake = await FakeGateway.start({ tooManyStreams: () => ++streams <= 2 });
+    cleanup.push(() => fake.stop());
+    const client = new TidingsClient({ url: fake.url, getToken: () => fakeJwt({}), EventSource, transport: 'sse', backoff: { baseMs: 20, capMs: 100 } });
+    cleanup.push(() => client.close());
+    const errors: TidingsError[] = [];
+    const states: StateChange[] = [];
+    client.on('error', (e) => errors.push(e));
+    client.on('state', (s) => states.push(s));
+    client.connect();
+    await waitFor(() => client.state === 'open', 'open after two refusals');
+    expect(fake.sse).toHaveLength(3);
+    expect(errors).toEqual([]);
+    expect(states.filter((s) => s.state === 'reconnecting').map((s) => s.code)).toEqual([closeCodes.tooManyConnections, closeCodes.tooManyConnections]);
+  });
+
   it('sends actions over REST while on SSE', async () => {
     const fake = await FakeGateway.start();
     cleanup.push(() => fake.stop());

@@ -1,4 +1,4 @@
-import { closeCodes } from '@tidings/protocol';
+import { closeCodes } from '@tidings/protocol/constants';
 import { ABNORMAL_CLOSURE, endpointUrl, type EventSourceConstructor, type Transport, type TransportHandlers } from './transport.ts';
 
 export interface EventSourceTransportOptions {
@@ -11,11 +11,11 @@ export interface EventSourceTransportOptions {
 }
 
 /**
- * HTTP statuses the gateway's SSE endpoint answers where its WebSocket endpoint closes 1008 (bad
- * token, origin not allowed or service token, too many connections), mapped back to 1008 so the
- * same close policy applies.
+ * HTTP statuses the gateway's SSE endpoint answers where its WebSocket endpoint closes, mapped back
+ * to those close codes so the same close policy applies: 401 and 403 for 1008 (bad token, origin
+ * not allowed or service token), 429 for 4008 (too many connections: wait and retry).
  */
-const refusedStatuses = new Set([401, 403, 429]);
+const refusedStatuses: Readonly<Record<number, number>> = { 401: closeCodes.badToken, 403: closeCodes.badToken, 429: closeCodes.tooManyConnections };
 
 /**
  * Server-Sent Events from `{baseUrl}/v1/sse?ticket=…&since=…`: each message's `data` is the same JSON
@@ -67,7 +67,7 @@ export function openEventSource(options: EventSourceTransportOptions, handlers: 
     const status = typeof detail?.code === 'number' ? detail.code : undefined;
     const message = typeof detail?.message === 'string' ? detail.message : '';
     const reason = [status === undefined ? '' : `HTTP ${status}`, message].filter(Boolean).join(': ') || 'event stream failed';
-    finish(status !== undefined && refusedStatuses.has(status) ? closeCodes.badToken : ABNORMAL_CLOSURE, reason);
+    finish((status !== undefined && refusedStatuses[status]) || ABNORMAL_CLOSURE, reason);
   };
 
   return {

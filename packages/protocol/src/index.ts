@@ -1,4 +1,5 @@
 export * from './limits.ts';
+export * from './codes.ts';
 export * from './common.ts';
 export * from './text.ts';
 export * from './notifications.ts';

@@ -12,6 +12,10 @@ import type { WireNotification } from '@tidings/protocol';
 export interface FakeGatewayOptions {
   /** Answers whether a token is accepted. @defaultValue any non-empty token */
   acceptToken?: (token: string | undefined) => boolean;
+  /** The close code for a WebSocket whose token `acceptToken` refused. @defaultValue 1008 */
+  refuseCode?: number;
+  /** Answers whether to refuse an SSE stream with 429, as the gateway does past `MAX_CONNECTIONS_PER_USER`. @defaultValue never */
+  tooManyStreams?: () => boolean;
   /** Answer WebSocket upgrades with HTTP 404, as a proxy that blocks WebSockets would. */
   refuseWebSocket?: boolean;
   heartbeatMs?: number;
@@ -64,6 +68,8 @@ export class FakeGateway {
   ) {
     this.options = {
       acceptToken: (token) => Boolean(token),
+      refuseCode: 1008,
+      tooManyStreams: () => false,
       refuseWebSocket: false,
       heartbeatMs: 30_000,
       replayOverlap: 0,
@@ -96,19 +102,7 @@ export class FakeGateway {
   /** Stores the next notification of the user and, when `live`, sends it to every open connection. */
   add(options: { live?: boolean; type?: string; deleted?: boolean } = {}): WireNotification {
     const seq = this.lastSeq + 1;
-    const notification: WireNotification = {
-      id: `00000000-0000-4000-8000-${seq.toString().padStart(12, '0')}`,
-      seq,
-      type: options.type ?? 'comment.created',
-      title: `notification ${seq}`,
-      body: '',
-      data: {},
-      icon: null,
-      action_url: null,
-      priority: 'normal',
-      created_at: new Date().toISOString(),
-      is_read: false,
-    };
+    const notification = wireNotification(seq, options.type);
     this.stored.push({ notification, deleted: options.deleted ?? false });
     if (options.live ?? true) this.broadcast({ type: 'notification', notification }, seq);
     return notification;
@@ -134,6 +128,11 @@ export class FakeGateway {
     }
   }
 
+  /** Connections open right now (WebSockets and SSE streams). */
+  get openConnections(): number {
+    return this.ws.filter((r) => r.socket.readyState === 1).length + this.sse.filter((r) => !r.response.writableEnded && !r.response.destroyed).length;
+  }
+
   /** Every client frame received on any WebSocket, in order. */
   get received(): Array<Record<string, unknown>> {
     return this.ws.flatMap((record) => record.received);
@@ -154,7 +153,7 @@ export class FakeGateway {
     const record: WsRecord = { socket, url, token, protocol, since: parseSeq(url.searchParams.get('since')), received: [] };
     this.ws.push(record);
     if (!this.options.acceptToken(token)) {
-      socket.close(1008, 'invalid token');
+      socket.close(this.options.refuseCode, 'refused');
       return;
     }
     const send = (frame: object) => socket.send(JSON.stringify(frame));
@@ -198,6 +197,10 @@ export class FakeGateway {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'unauthorized', message: 'invalid token' } }));
       return;
     }
+    if (this.options.tooManyStreams()) {
+      res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'rate_limited', message: 'too many connections for this user' } }));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.write('retry: 2000\n\n');
     this.greet(record.since, (frame, seq) => writeSse(res, JSON.stringify(frame), seq));
@@ -221,6 +224,23 @@ export class FakeGateway {
     for (const { notification } of rows) send({ type: 'notification', notification }, notification.seq);
     send({ type: 'resume_complete', count: rows.length, last_seq: this.lastSeq });
   }
+}
+
+/** A notification of seq `seq` as the gateway sends it, with an id derived from the seq. */
+export function wireNotification(seq: number, type = 'comment.created'): WireNotification {
+  return {
+    id: `00000000-0000-4000-8000-${seq.toString().padStart(12, '0')}`,
+    seq,
+    type,
+    title: `notification ${seq}`,
+    body: '',
+    data: {},
+    icon: null,
+    action_url: null,
+    priority: 'normal',
+    created_at: new Date().toISOString(),
+    is_read: false,
+  };
 }
 
 function writeSse(response: ServerResponse, data: string, seq?: number): void {
