@@ -83,7 +83,8 @@ describe('the demo page', () => {
       expect(response.status, route).toBe(404);
       expect(response.body.error.code).toBe('not_found');
     }
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }]) {
+    const forwarded: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }];
+    for (const headers of forwarded) {
       expect((await dev.request('GET', '/demo', { headers })).status).toBe(404);
       expect((await dev.request('GET', '/demo/assets/demo.js', { headers })).status).toBe(404);
     }
