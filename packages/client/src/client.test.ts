@@ -51,6 +51,22 @@ describe('TidingsClient over WebSocket', () => {
     expect(seen.states.map((s) => `${s.state}/${s.transport}`)).toEqual(['connecting/ws', 'open/ws']);
   });
 
+  it('counts each new live notification as unread, and a replay not again: the count stays the server’s', async () => {
+    const fake = await gateway({ replayOverlap: 2 });
+    fake.add({ live: false });
+    const { client, seen } = connect(fake);
+    await waitFor(() => client.state === 'open', 'open');
+    fake.add();
+    fake.add();
+    await waitFor(() => seen.seqs.length === 2, 'two live notifications');
+    expect(seen.unread).toEqual([1, 2, 3]);
+    fake.add({ live: false });
+    fake.closeAll(closeCodes.slowConsumer, 'slow consumer');
+    await waitFor(() => seen.seqs.length === 3, 'the replay');
+    // The new connection's count (4) already covers the replayed seq 4, and the overlap (2, 3).
+    expect(seen.unread).toEqual([1, 2, 3, 4]);
+  });
+
   it('delivers exactly once and in order across a forced reconnect with an overlapping replay', async () => {
     const fake = await gateway({ replayOverlap: 3 });
     const { client, seen } = connect(fake);

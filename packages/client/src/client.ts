@@ -11,6 +11,7 @@ import { RestClient } from './rest.ts';
 import { Sequencer, type SequencerStep } from './sequencer.ts';
 import { SharedConnection, type SharedConnectionHooks } from './shared-connection.ts';
 import { TokenSource } from './token.ts';
+import { UnreadCounter } from './unread-counter.ts';
 import type { TransportKind } from './transport.ts';
 
 /** REST calls made at once when `markRead` falls back to REST (one request per id). */
@@ -37,6 +38,7 @@ export class TidingsClient {
 
   private readonly events: Emitter<TidingsEvents>;
   private readonly sequencer: Sequencer;
+  private readonly unread = new UnreadCounter();
   private readonly connection: GatewayLink;
   private readonly maxGapResumes: number;
   /** Types the app subscribed to; empty means all (the gateway's rule too). */
@@ -62,6 +64,7 @@ export class TidingsClient {
       error: (error) => this.events.emit('error', error),
       disconnectedByAdmin: (info) => this.events.emit('disconnected_by_admin', info),
       lastSeq: () => this.sequencer.lastSeq,
+      unreadCount: () => this.unread.value,
       joined: ({ lastSeq, unreadCount }) => this.onJoined(lastSeq, unreadCount),
     };
     this.connection = resolved.tabs ? new SharedConnection(resolved, tokens, hooks, resolved.tabs) : new GatewayConnection(resolved, tokens, hooks);
@@ -181,7 +184,7 @@ export class TidingsClient {
       case 'all_read':
         return this.events.emit('all_read', frame.type_filter === undefined ? {} : { type_filter: frame.type_filter });
       case 'unread_count':
-        return this.events.emit('unread_count', frame.count);
+        return this.events.emit('unread_count', this.unread.set(frame.count, this.sequencer.lastSeq));
       case 'error':
         return this.events.emit('error', new TidingsError(clientErrorCodes.serverError, frame.message, { code: frame.code }));
       case 'pong':
@@ -195,14 +198,14 @@ export class TidingsClient {
   private onEstablished(frame: Extract<ServerFrame, { type: 'connection_established' }>): void {
     this.reportReset(this.sequencer.established(frame.last_seq).resetFrom, frame.last_seq);
     if (this.types.size > 0) this.narrow(chunk([...this.types], TYPES_PER_FRAME).map((types) => ({ type: 'subscribe', types })));
-    this.events.emit('unread_count', frame.unread_count);
+    this.events.emit('unread_count', this.unread.set(frame.unread_count, frame.last_seq));
   }
 
   /** This tab joined the connection another tab holds, which is at `lastSeq`. */
   private onJoined(lastSeq: number | undefined, unreadCount: number | undefined): void {
     const { resetFrom, resumeSince } = this.sequencer.join(lastSeq);
     this.reportReset(resetFrom, lastSeq);
-    if (unreadCount !== undefined) this.events.emit('unread_count', unreadCount);
+    if (unreadCount !== undefined) this.events.emit('unread_count', this.unread.set(unreadCount, lastSeq));
     if (resumeSince !== undefined) this.connection.resume(resumeSince);
   }
 
@@ -215,6 +218,8 @@ export class TidingsClient {
   private apply(step: SequencerStep): void {
     for (const notification of step.deliver) {
       if (this.types.size === 0 || this.types.has(notification.type)) this.events.emit('notification', notification);
+      const count = this.unread.delivered(notification);
+      if (count !== undefined) this.events.emit('unread_count', count);
     }
     if (step.skipped) {
       const message = `seq ${step.skipped.from}–${step.skipped.to} never arrived after ${this.maxGapResumes} resumes; delivered past the gap`;

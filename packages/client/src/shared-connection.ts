@@ -19,6 +19,8 @@ export interface Tabs {
 export interface SharedConnectionHooks extends ConnectionHooks {
   /** The tab's own lastSeq, to tell whether a replay covers what it misses. */
   lastSeq(): number | undefined;
+  /** The tab's unread count, for a tab that joins later. */
+  unreadCount(): number | undefined;
   /** The tab joined a leader that was already running: its lastSeq and unread count. */
   joined(snapshot: { lastSeq: number | undefined; unreadCount: number | undefined }): void;
 }
@@ -55,7 +57,6 @@ export class SharedConnection implements GatewayLink {
   /** Follower: a baseline arrived (a snapshot or a `connection_established`), so frames count. */
   private joined = false;
   /** Leader: the user's unread count, for the snapshots. */
-  private unreadCount: number | undefined;
   /** Leader: where the current connection's replay started. */
   private connectSince: number | undefined;
   /** Leader: where each replay asked on the current connection started, oldest first, until its `resume_complete`. */
@@ -128,7 +129,9 @@ export class SharedConnection implements GatewayLink {
     if (generation !== this.generation) return;
     // Without a `sub` there is no telling whose tabs these are: this tab keeps a connection of its own.
     if (user === undefined) return this.lead();
-    const name = `tidings:1:${this.options.url}:${user}`;
+    // Keyed by the API, which names the deployment: tabs that a load balancer (or a page) sent to
+    // different gateways of it still share one connection.
+    const name = `tidings:1:${this.options.apiUrl}:${user}`;
     try {
       this.channel = new this.tabs.BroadcastChannel(name);
     } catch {
@@ -191,11 +194,7 @@ export class SharedConnection implements GatewayLink {
 
   private onLeaderFrame(frame: ServerFrame): void {
     let since: number | undefined;
-    if (frame.type === 'connection_established') {
-      since = this.connectSince;
-      this.unreadCount = frame.unread_count;
-    }
-    if (frame.type === 'unread_count') this.unreadCount = frame.count;
+    if (frame.type === 'connection_established') since = this.connectSince;
     if (frame.type === 'resume_complete') since = this.replays.shift();
     if (!leaderOnly.has(frame.type)) this.post({ kind: 'frame', frame, since });
     this.deliver(frame, since);
@@ -222,7 +221,7 @@ export class SharedConnection implements GatewayLink {
   private onFollowerMessage(message: TabMessage): void {
     switch (message.kind) {
       case 'hello':
-        return this.post({ kind: 'snapshot', state: this.current, lastSeq: this.hooks.lastSeq(), unreadCount: this.unreadCount });
+        return this.post({ kind: 'snapshot', state: this.current, lastSeq: this.hooks.lastSeq(), unreadCount: this.hooks.unreadCount() });
       case 'replay':
         return this.replay(message.since);
       case 'connect':
