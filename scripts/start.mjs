@@ -1,5 +1,5 @@
 // `npm start`: pnpm 12 → install → Postgres and Redis → migrate → every service, one terminal.
-import { ROOT, ensurePnpm, ensureServices, install, run } from './lib/bootstrap.mjs';
+import { ROOT, buildWeb, ensurePnpm, ensureServices, install, run } from './lib/bootstrap.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
 
 const env = process.env;
@@ -22,6 +22,7 @@ const READY_TIMEOUT_MS = 60_000;
 
 const pnpm = await ensurePnpm();
 await install(pnpm);
+await buildWeb(pnpm);
 const { databaseUrl, redisUrl } = await ensureServices();
 const baseEnv = { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...(devMailbox ? { SMTP_URL: `smtp://127.0.0.1:${MAILBOX_SMTP_PORT}` } : {}) };
 
@@ -77,6 +78,7 @@ if (services.some((service) => service.name === 'api')) {
     const lines = [
       '',
       `Tidings is running (${services.map((service) => service.name).join(', ')}). Ctrl-C stops it.`,
+      `  demo app     ${api.replace('127.0.0.1', 'localhost')}/demo?user=alice  (open this: the bell is the notification center)`,
       `  API          ${api}`,
       `  API docs     ${api}/docs`,
       `  metrics      ${api}/metrics`,

@@ -2,7 +2,7 @@
 // Extra arguments go to vitest: `npm test -- packages/auth` runs only those files.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, ensureChromium, ensurePnpm, ensureServices, install, run } from './lib/bootstrap.mjs';
+import { ROOT, buildWeb, ensureChromium, ensurePnpm, ensureServices, install, run } from './lib/bootstrap.mjs';
 
 // Ctrl-C reaches the child through the terminal's process group; a SIGTERM sent to this process
 // alone is passed on. Either way, wait for the child and stop after it.
@@ -17,6 +17,7 @@ process.on('SIGTERM', () => {
 
 const pnpm = await ensurePnpm();
 await install(pnpm);
+await buildWeb(pnpm);
 const { databaseUrl, redisUrl } = await ensureServices();
 const chromium = await ensureChromium();
 const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, CHROMIUM_PATH: chromium };

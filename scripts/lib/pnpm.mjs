@@ -46,3 +46,12 @@ export async function install(pnpm) {
   }
 }
 
+
+/** Builds what the API serves to browsers (the `<tidings-inbox>` bundle); exits when the build fails. */
+export async function buildWeb(pnpm, env = process.env) {
+  const code = await run(pnpm[0], [...pnpm.slice(1), '--filter', '@tidings/inbox', 'run', 'build'], { env });
+  if (code !== 0) {
+    console.error(`building the inbox element failed (exit ${code})`);
+    process.exit(code);
+  }
+}
