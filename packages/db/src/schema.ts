@@ -100,6 +100,13 @@ export const notifications = pgTable(
     index('notifications_broadcast_idx').on(t.broadcastId, t.userId),
     index('notifications_unpublished_idx').on(t.createdAt).where(sql`${t.publishedAt} is null and ${t.seq} is not null`),
     index('notifications_created_idx').on(t.createdAt, t.id),
+    // Inbox search (`q`): trigrams of title and body, with user_id (btree_gin) so a scan yields only
+    // that user's matches. A row enters it when it is marked published, not when it is inserted: the
+    // create and broadcast transactions then never pay for a GIN entry of ~100 keys per row (the
+    // mark, batched after the answer, pays it once). Needs pg_trgm and btree_gin (migration 0002).
+    index('notifications_search_idx')
+      .using('gin', t.userId, t.title.op('gin_trgm_ops'), t.body.op('gin_trgm_ops'))
+      .where(sql`${t.seq} is not null and ${t.deletedAt} is null and ${t.publishedAt} is not null`),
     check('notifications_priority_check', sql`${t.priority} in ('low', 'normal', 'high', 'critical')`),
   ],
 );

@@ -6,6 +6,7 @@ import {
   type NotificationTypeUpsert,
   type Recipient,
   type RecipientUpsert,
+  type UserNotificationType,
 } from '@tidings/protocol';
 import { notFound } from '@tidings/server-kit';
 import { iso } from './rows.ts';
@@ -78,6 +79,22 @@ export class Directory {
     const [row] = await this.database.db.select().from(schema.notificationTypes).where(eq(schema.notificationTypes.key, key));
     if (row) return toType(row);
     return { key, description: null, template: null, created_at: null, updated_at: null, ...typeDefaults };
+  }
+
+  /**
+   * Every type a user may set preferences for, by key: each configured type, and each type the user
+   * has received that was never configured, with the defaults. One statement: the configured types,
+   * and the distinct types of the user's own released rows (one range of the (user_id, seq) index).
+   */
+  async userTypes(userId: string): Promise<UserNotificationType[]> {
+    const rows = await this.database.sql<UserNotificationType[]>`
+      select key, description, critical, default_in_app, default_email from notification_types
+      union all
+      select received.type, null, ${typeDefaults.critical}::boolean, ${typeDefaults.default_in_app}::boolean, ${typeDefaults.default_email}::boolean
+      from (select distinct type from notifications where user_id = ${userId} and seq is not null) received
+      where not exists (select 1 from notification_types t where t.key = received.type)
+      order by key`;
+    return [...rows];
   }
 
   async upsertType(key: string, update: NotificationTypeUpsert): Promise<{ type: NotificationType; created: boolean }> {

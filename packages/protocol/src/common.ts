@@ -24,10 +24,19 @@ export const typeKeySchema = z
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'lower-case letters, digits and _ . - only, starting with a letter or digit')
   .meta({ description: 'Notification type key.', example: 'comment.created' });
 
+/**
+ * A link a page renders (`icon`, `action_url`): an http(s) URL or a path on the same site. The scheme
+ * is matched exactly from the first character, so `javascript:`, `data:` or `vbscript:` (in any
+ * case, behind any whitespace) never pass; nor do `//host` and `/\host`, which browsers resolve to
+ * another site, or control characters, which browsers strip before they parse.
+ */
 export const urlSchema = z
   .string()
   .max(limits.urlLength)
-  .regex(/^(https?:\/\/|\/)[^\s]*$/, 'must be an http(s) URL or an absolute path');
+  .regex(
+    /^(?:https?:\/\/[^\s\u0000-\u001f\u007f]*|\/(?:[^\s\u0000-\u001f\u007f/\\][^\s\u0000-\u001f\u007f]*)?)$/,
+    'must be an http(s) URL or an absolute path (not //host)',
+  );
 
 export const uuidSchema = z.uuid();
 

@@ -1,8 +1,8 @@
 /**
- * API benchmark: prints figures for single-recipient creates, inbox listing over 1M rows and a
+ * API benchmark: prints figures for single-recipient creates, inbox listing and search over 1M rows and a
  * 100,000-recipient broadcast, against the API running as a child process. See README.md.
  *
- *   pnpm bench:api [--keep] [--profile] [--only=list,create,broadcast] [--seconds=15] [--warmup=3]
+ *   pnpm bench:api [--keep] [--profile] [--only=list,search,create,broadcast] [--seconds=15] [--warmup=3]
  *                 [--connections=50] [--list-rate=200] [--api-processes=1] [--pg=synchronous_commit=off]
  */
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { disturbedRuns } from './cpu.ts';
 import { clearRedisPrefix } from '@tidings/test-support/bench';
 import { fmtInt } from './load.ts';
 import { SERVICE, broadcastScenario, createScenario, listScenario, type Context, type Row } from './scenarios.ts';
+import { searchScenario } from './search.ts';
 import {
   BENCH_DB,
   REDIS_PREFIX,
@@ -31,7 +32,7 @@ import {
   type ApiChild,
 } from './setup.ts';
 
-const SCENARIOS = ['create', 'list', 'broadcast'] as const;
+const SCENARIOS = ['create', 'list', 'search', 'broadcast'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: readonly string[]) {
@@ -113,9 +114,10 @@ async function main(): Promise<void> {
       warmup: options.warmup,
       listRate: options.listRate,
     };
-    // List first, so it reads exactly the seeded data; creates then append to the same 10,000 inboxes.
+    // List and search first, so they read the seeded data; creates then append to the same 10,000 inboxes.
     const rows: Partial<Record<Scenario, Row[]>> = {};
     if (options.only.has('list')) rows.list = await listScenario(ctx);
+    if (options.only.has('search')) rows.search = await searchScenario(ctx);
     if (options.only.has('create')) rows.create = await createScenario(ctx);
     if (options.only.has('broadcast')) rows.broadcast = await broadcastScenario(ctx);
 

@@ -25,9 +25,9 @@ export interface Context {
 /** A summary line: figure, result, goal (with the verdict and side figures). */
 export type Row = [string, string, string];
 
-const randomUser = () => 1 + Math.floor(Math.random() * USERS);
-const verdict = (met: boolean) => (met ? '' : '  MISSED');
-const loadOptions = (ctx: Context) => ({
+export const randomUser = () => 1 + Math.floor(Math.random() * USERS);
+export const verdict = (met: boolean) => (met ? '' : '  MISSED');
+export const loadOptions = (ctx: Context) => ({
   apiPids: ctx.apis.map((api) => api.pid),
   baseUrls: ctx.apis.map((api) => api.url),
   connections: ctx.connections,

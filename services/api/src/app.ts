@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -19,6 +19,7 @@ import { mountWebAssets } from './http/web-assets.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { connectTicketRoutes } from './routes/connect-tickets.ts';
+import { devTokenRoutes } from './routes/dev-tokens.ts';
 import { directoryRoutes } from './routes/directory.ts';
 import { emailEventRoutes } from './routes/email-events.ts';
 import { notificationRoutes } from './routes/notifications.ts';
@@ -34,7 +35,20 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...adminRoutes(deps),
     ...unsubscribeRoutes(deps),
     ...emailEventRoutes(deps),
+    ...devTokenRoutes(deps),
   ];
+}
+
+/**
+ * Routes a request the route does not admit on to the next one (`next('route')`), as if this route
+ * did not exist: also for the request metric, which would otherwise be labelled with this route.
+ */
+function admitOnly(admits: (req: Request) => boolean): RequestHandler {
+  return (req, _res, next) => {
+    if (admits(req)) return next();
+    req.route = undefined;
+    next('route');
+  };
 }
 
 /** Each route reads its body in its own format; all share the API's size limit. */
@@ -115,7 +129,8 @@ export function createApp(deps: ApiDeps): Express {
   for (const spec of routes) {
     const guards = spec.access === 'public' ? [] : [authorize(deps.verify, spec.access), limiter];
     const pageErrors = spec.errorPage ? [errorHandler(deps.logger, spec.errorPage)] : [];
-    app[spec.method](spec.path, ...bodyReaders[spec.bodyFormat ?? 'json'], ...(spec.before ?? []), ...guards, handlerFor(spec), ...pageErrors);
+    const admission = spec.admits ? [admitOnly(spec.admits)] : [];
+    app[spec.method](spec.path, ...admission, ...bodyReaders[spec.bodyFormat ?? 'json'], ...(spec.before ?? []), ...guards, handlerFor(spec), ...pageErrors);
   }
 
   const document = openApiDocument(routes, deps.config.PUBLIC_URL);

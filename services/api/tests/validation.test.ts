@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '@tidings/protocol';
-import { uniqueId } from '@tidings/test-support';
+import { databaseFingerprint, uniqueId } from '@tidings/test-support';
 import { startHarness, type ApiHarness } from './harness.ts';
 
 let h: ApiHarness;
@@ -83,6 +84,48 @@ describe('bad input to POST /v1/notifications', () => {
   });
 });
 
+describe('links a page will render (action_url, icon)', () => {
+  const scheduled = () => ({ send_at: new Date(Date.now() + 3_600_000).toISOString() });
+  const unsafe = [
+    'javascript:alert(1)',
+    'JAVASCRIPT:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    ' javascript:alert(1)',
+    '\tjavascript:alert(1)',
+    '\njavascript:alert(1)',
+    'java\nscript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+    'vbscript:msgbox(1)',
+    '//evil.example/path',
+    '/\\evil.example',
+    'https://x/\u0000',
+    '/path\twith-tab',
+  ];
+
+  it.each(unsafe.flatMap((url) => (['action_url', 'icon'] as const).flatMap((field) => [false, true].map((later) => [field, url, later] as const))))(
+    'refuses %s %j (scheduled: %s) with 400 naming the field and writes nothing',
+    async (field, url, later) => {
+      const before = await rowCounts();
+      const response = await h.request('POST', '/v1/notifications', { token: h.service, body: { ...valid, ...(later ? scheduled() : {}), [field]: url } });
+      expect(response.status, JSON.stringify(response.body)).toBe(400);
+      expect(response.body.error.code).toBe('validation_failed');
+      expect(response.body.error.details.map((d: { path: string }) => d.path)).toEqual([field]);
+      expect(await rowCounts()).toEqual(before);
+    },
+  );
+
+  it.each(['https://x', 'http://example.com/a?b=c#d', '/path', '/'])('accepts %j on a send now and a scheduled one', async (url) => {
+    const user = uniqueId('links');
+    const now = await h.request('POST', '/v1/notifications', { token: h.service, body: { ...valid, to: { user_ids: [user] }, action_url: url, icon: url } });
+    expect(now.status, JSON.stringify(now.body)).toBe(201);
+    const later = await h.request('POST', '/v1/notifications', { token: h.service, body: { ...valid, ...scheduled(), action_url: url, icon: url } });
+    expect(later.status, JSON.stringify(later.body)).toBe(202);
+    const [item] = (await h.request('GET', '/v1/notifications', { token: h.userToken(user) })).body.items;
+    expect(item).toMatchObject({ action_url: url, icon: url });
+  });
+});
+
 describe('bad input on the other routes', () => {
   const user = () => h.userToken(uniqueId('v'));
   it.each([
@@ -156,6 +199,38 @@ describe('bad input on the other routes', () => {
     ['verbose', '/v1/admin/stats?verbose=1'.replace('stats', 'connections')],
   ])('names %s on %s', async (field, path) => {
     expectField(await h.request('GET', path, { token: h.admin }), field);
+  });
+
+  const manyIds = (count: number) => Array.from({ length: count }, () => randomUUID());
+  it.each([
+    ['ids', '/v1/notifications/read', { ids: [] }],
+    ['ids', '/v1/notifications/read', { ids: manyIds(limits.idsPerBulkRequest + 1) }],
+    ['ids.1', '/v1/notifications/read', { ids: [randomUUID(), 'not-a-uuid'] }],
+    ['ids', '/v1/notifications/read', { ids: randomUUID() }],
+    ['ids', '/v1/notifications/read', {}],
+    ['all_read', '/v1/notifications/read', { ids: [randomUUID()], all_read: true }],
+    ['ids', '/v1/notifications/delete', { ids: [] }],
+    ['ids', '/v1/notifications/delete', { ids: manyIds(limits.idsPerBulkRequest + 1) }],
+    ['ids.0', '/v1/notifications/delete', { ids: ['42'] }],
+    ['all_read', '/v1/notifications/delete', { all_read: false }],
+    ['all_read', '/v1/notifications/delete', { all_read: 'true' }],
+    ['all_read', '/v1/notifications/delete', { ids: [randomUUID()], all_read: true }],
+    ['ids', '/v1/notifications/delete', {}],
+    ['everything', '/v1/notifications/delete', { everything: true }],
+  ])('names %s on POST %s and writes nothing', async (field, path, body) => {
+    const user = uniqueId('bulk');
+    const token = h.userToken(user);
+    await h.request('POST', '/v1/notifications', { token: h.service, body: { ...valid, to: { user_ids: [user] } } });
+    await h.request('POST', '/v1/notifications/read', { token, body: { ids: (await h.request('GET', '/v1/notifications', { token })).body.items.map((n: { id: string }) => n.id) } });
+    const before = await databaseFingerprint(h.api.deps.database.sql, { notifications: ['published_at'] });
+    expectField(await h.request('POST', path, { token, body }), field);
+    expect(await databaseFingerprint(h.api.deps.database.sql, { notifications: ['published_at'] })).toBe(before);
+  });
+
+  it('answers invalid_json for a malformed bulk body', async () => {
+    const response = await h.request('POST', '/v1/notifications/delete', { token: user(), raw: '{"ids": [' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('invalid_json');
   });
 
   it('names id when cancelling a broadcast with a malformed id', async () => {

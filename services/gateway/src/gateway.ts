@@ -89,6 +89,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const credentials: Credentials = { verify: deps.verify, tickets: deps.tickets };
   const handshakes = new HandshakeLimit(config.GATEWAY_HANDSHAKES_PER_IP_PER_MINUTE, config.TRUST_PROXY);
   const tooManyHandshakes = (seconds: number) => new AppError('rate_limited', `too many connection attempts from this address; retry in ${seconds} s`);
+  const tooManyConnections = new AppError('rate_limited', `more than ${config.MAX_CONNECTIONS_PER_USER} connections for this user; close one or retry later`);
+  // A connection that died without closing keeps its place until the heartbeat sweep drops it.
+  const connectionCapRetryAfter = { 'retry-after': String(Math.ceil(config.HEARTBEAT_MS / 1000)) };
+  const atConnectionCap = (userId: string) => (hub.connectionsOf(userId)?.size ?? 0) >= config.MAX_CONNECTIONS_PER_USER;
   const startedAt = Date.now();
   let draining = false;
 
@@ -223,9 +227,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
 
   function accept(ws: TaggedSocket, auth: Extract<Authenticated, { ok: true }>): void {
     const userId = auth.principal.userId;
-    if ((hub.connectionsOf(userId)?.size ?? 0) >= config.MAX_CONNECTIONS_PER_USER) {
+    if (atConnectionCap(userId)) {
       logger.info({ user: userId }, 'websocket refused: too many connections');
-      refuse(ws, closeCodes.badToken, `more than ${config.MAX_CONNECTIONS_PER_USER} connections for this user`);
+      refuse(ws, closeCodes.tooManyConnections, tooManyConnections.message.slice(0, 120));
       return;
     }
     const connection = new Connection(randomUUID(), userId, new WsSink(ws, config.WS_MAX_BUFFERED_BYTES, onSlowConsumer), new Date().toISOString());
@@ -245,8 +249,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     if (res.destroyed) return;
     if (!auth.ok) return sendError(res, auth.error);
     const userId = auth.principal.userId;
-    if ((hub.connectionsOf(userId)?.size ?? 0) >= config.MAX_CONNECTIONS_PER_USER) {
-      return sendError(res, new AppError('rate_limited', 'too many connections for this user'));
+    if (atConnectionCap(userId)) {
+      logger.info({ user: userId }, 'sse refused: too many connections');
+      return sendError(res, tooManyConnections, connectionCapRetryAfter);
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

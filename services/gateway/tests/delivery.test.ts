@@ -45,6 +45,42 @@ describe('live delivery across gateways', () => {
     for (const socket of [tab1, tab2, phone]) socket.close();
   });
 
+  it('bulk read and bulk delete over REST reach every connection of the user on both gateways, and a resume skips what was deleted', async () => {
+    const user = uniqueId('bulk');
+    const token = c.h.userToken(user);
+    const [a, b] = c.gateways;
+    const tab = new TestSocket(a!.url, { token });
+    const phone = new TestSocket(b!.url, { token });
+    await Promise.all([tab.established(), phone.established()]);
+    const ids: string[] = [];
+    for (let i = 1; i <= 4; i++) ids.push((await notify([user], `b${i}`)).body.notification_ids[0]);
+    await Promise.all([tab, phone].map((socket) => socket.waitFor(() => socket.seqs().length === 4)));
+
+    const read = await c.h.request('POST', '/v1/notifications/read', { token, body: { ids: [ids[0], ids[1], ids[2]] } });
+    expect(read.body).toEqual({ updated: 3 });
+    for (const socket of [tab, phone]) {
+      await socket.waitFor((frames) => frames.some((f) => f.type === 'unread_count' && f.count === 1));
+      expect([...socket.frames.find((f) => f.type === 'notification_read')!.ids].sort()).toEqual([ids[0], ids[1], ids[2]].sort());
+    }
+    const deleted = await c.h.request('POST', '/v1/notifications/delete', { token, body: { all_read: true } });
+    expect(deleted.body).toEqual({ deleted: 3 });
+    const removed = await c.h.request('POST', '/v1/notifications/delete', { token, body: { ids: [ids[3]] } });
+    expect(removed.body).toEqual({ deleted: 1 });
+    for (const socket of [tab, phone]) {
+      await socket.waitFor((frames) => frames.filter((f) => f.type === 'notification_deleted').length === 2 && frames.at(-1)?.type === 'unread_count' && frames.at(-1)?.count === 0);
+      const deletions = socket.frames.filter((f) => f.type === 'notification_deleted').map((f) => [...f.ids].sort());
+      expect(deletions).toEqual([[ids[0], ids[1], ids[2]].sort(), [ids[3]]]);
+    }
+    tab.close();
+    phone.close();
+
+    await notify([user], 'b5');
+    const resumed = new TestSocket(a!.url, { token, since: 0 });
+    await resumed.waitFor((frames) => frames.some((f) => f.type === 'resume_complete'));
+    expect(resumed.seqs()).toEqual([5]);
+    resumed.close();
+  });
+
   it('delivers a broadcast once per connection through the broadcast channel', async () => {
     const users = Array.from({ length: 6 }, () => uniqueId('bc'));
     const sockets = users.map((user, i) => new TestSocket(c.gateways[i % 2]!.url, { token: c.h.userToken(user) }));

@@ -1,8 +1,9 @@
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueId } from '@tidings/test-support';
-import { startCluster, TestSocket, type Cluster } from './cluster.ts';
+import { closeCodes } from '@tidings/protocol';
+import { eventually, uniqueId } from '@tidings/test-support';
+import { openSse, startCluster, TestSocket, type Cluster } from './cluster.ts';
 
 let c: Cluster;
 beforeAll(async () => {
@@ -35,13 +36,34 @@ describe('connecting', () => {
     expect(await socket.closedPromise).toBe(1008);
   });
 
-  it('caps connections per user', async () => {
+  it('caps connections per user: the next WebSocket closes 4008, the next SSE stream answers 429', async () => {
     const token = c.h.userToken(uniqueId('many'));
     const sockets = [0, 1, 2].map(() => new TestSocket(url(), { token }));
     await Promise.all(sockets.map((s) => s.established()));
     const fourth = new TestSocket(url(), { token });
-    expect(await fourth.closedPromise).toBe(1008);
+    expect(await fourth.closedPromise).toBe(closeCodes.tooManyConnections);
+    expect(fourth.closeCode).toBe(4008);
     expect(fourth.closeReason).toContain('connections');
+    expect(fourth.frames).toEqual([]);
+
+    const sse = await openSse(url(), `/v1/sse?token=${token}`);
+    expect(sse.status).toBe(429);
+    expect(sse.response.headers['content-type']).toBe('application/json');
+    expect(sse.response.headers['retry-after']).toMatch(/^\d+$/);
+    const body = await eventually(() => JSON.parse(sse.chunks.join('')) as unknown);
+    expect(body).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('connections') } });
+    sse.request.destroy();
+
+    // A place that frees up is taken again.
+    const closed = sockets[0]!.closedPromise;
+    sockets[0]!.close();
+    await closed;
+    await eventually(async () => {
+      const again = new TestSocket(url(), { token });
+      const outcome = await Promise.race([again.closedPromise, again.established().then(() => 'open' as const)]);
+      again.close();
+      expect(outcome).toBe('open');
+    });
     sockets.forEach((s) => s.close());
   });
 

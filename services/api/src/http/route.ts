@@ -57,6 +57,11 @@ export interface RouteSpec<B extends z.ZodType | undefined = any, Q extends z.Zo
   description?: string;
   /** @defaultValue `json` */
   bodyFormat?: BodyFormat;
+  /**
+   * Serves only the requests this admits, asked before anything else (the body is not even read);
+   * any other request is routed on as if this route did not exist, to the 404 of an unknown path.
+   */
+  admits?: (req: Request) => boolean;
   /** Run after the body is read and before anything is validated: a signature check, a rate limit of its own. */
   before?: RequestHandler[];
   /** Renders the route's errors as a page for clients that prefer HTML (others still get the JSON shape). */

@@ -13,12 +13,24 @@ type Where = 'body' | 'query' | 'path' | 'header';
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: Where): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details: FieldProblem[] = result.error.issues.map((issue) => {
+  const details: FieldProblem[] = closestIssues(result.error.issues).map((issue) => {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const path = [...issue.path, ...(keys.length === 1 ? keys : [])].map(String).join('.');
     return { path: path || where, message: issue.message };
   });
   throw invalid(where, details);
+}
+
+/**
+ * A union no option accepted (`{ ids } | { all_read: true }`) reports what the option that came
+ * closest (fewest issues) says, so the answer names fields instead of "invalid input" at the top.
+ */
+function closestIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+    const closest = issue.errors.reduce((best, option) => (option.length < best.length ? option : best));
+    return closestIssues(closest.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })));
+  });
 }
 
 /**

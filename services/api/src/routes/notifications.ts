@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  bulkDeleteResultSchema,
+  bulkDeleteSchema,
+  bulkReadResultSchema,
+  bulkReadSchema,
   createNotificationResultSchema,
   createNotificationSchema,
   limits,
@@ -85,6 +89,28 @@ export function notificationRoutes(deps: ApiDeps) {
       body: readAllSchema,
       responses: { 200: { description: 'How many changed', schema: readAllResultSchema } },
       handler: async ({ principal, body }) => ({ status: 200, body: { updated: await deps.inbox.markAllRead(principal.userId, body.type) } }),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/notifications/read',
+      summary: 'Mark several of my notifications read',
+      description: `Up to ${limits.idsPerBulkRequest} ids in one statement. Ids that are unknown, another user's or already read do not count in \`updated\`; every connection of the caller hears about the ones that changed.`,
+      tag,
+      access: 'inbox',
+      body: bulkReadSchema,
+      responses: { 200: { description: 'How many changed', schema: bulkReadResultSchema } },
+      handler: async ({ principal, body }) => ({ status: 200, body: { updated: (await deps.inbox.setRead(principal.userId, body.ids, true)).length } }),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/notifications/delete',
+      summary: 'Delete several of my notifications, or all the read ones',
+      description: `\`{ ids }\` (up to ${limits.idsPerBulkRequest}) or \`{ all_read: true }\`, in one statement; a soft delete like \`DELETE /v1/notifications/{id}\`. Ids that are unknown or another user's do not count in \`deleted\`.`,
+      tag,
+      access: 'inbox',
+      body: bulkDeleteSchema,
+      responses: { 200: { description: 'How many were deleted', schema: bulkDeleteResultSchema } },
+      handler: async ({ principal, body }) => ({ status: 200, body: { deleted: await deps.inbox.deleteMany(principal.userId, body) } }),
     }),
     route({
       method: 'get',
