@@ -47,8 +47,11 @@ export class ListController {
   private client: TidingsClient | undefined;
   /** Bumped by every reload, so an answer to an older query is dropped. */
   private generation = 0;
-  /** Live arrivals while a first page is loading: the page may have been read before they were written. */
-  private arrivedWhileLoading: InboxNotification[] = [];
+  /**
+   * Live arrivals the list could not take yet (a first page loading, or failed): the page may have
+   * been read before they were written, so they join the next page that arrives, never dropped.
+   */
+  private held: InboxNotification[] = [];
   /** Live arrivals waiting for the next batch, newest first. */
   private arriving: InboxNotification[] = [];
   private readonly batch = new Throttle(ARRIVAL_BATCH_MS, () => this.flushArrivals());
@@ -83,6 +86,7 @@ export class ListController {
     this.client = undefined;
     this.batch.cancel();
     this.arriving = [];
+    this.held = [];
     this.generation++;
     this.items = [];
     this.nextCursor = null;
@@ -109,23 +113,25 @@ export class ListController {
     this.status = 'loading';
     this.moreStatus = 'idle';
     this.limit = RENDER_STEP;
-    // Arrivals still waiting for their batch may predate the page being read: keep those that fit the new query.
+    // Arrivals still waiting for their batch, or held from an earlier attempt, may predate the page
+    // being read: keep those that fit the new query.
     this.batch.cancel();
-    this.arrivedWhileLoading = this.arriving.filter((item) => this.matches(item));
+    this.held = [...this.arriving, ...this.held].filter((item) => this.matches(item));
     this.arriving = [];
     this.host.requestUpdate();
     try {
       const page = await client.inbox.list(this.query());
       if (generation !== this.generation) return;
       const ids = new Set(page.items.map((item) => item.id));
-      this.items = [...this.arrivedWhileLoading.filter((item) => !ids.has(item.id)), ...page.items];
+      const held = new Map(this.held.filter((item) => !ids.has(item.id)).map((item) => [item.id, item]));
+      this.items = [...[...held.values()].sort((a, b) => b.seq - a.seq), ...page.items];
+      this.held = [];
       this.nextCursor = page.next_cursor;
       this.status = 'ready';
     } catch {
       if (generation !== this.generation) return;
       this.status = 'error';
     }
-    this.arrivedWhileLoading = [];
     this.host.requestUpdate();
   }
 
@@ -155,11 +161,10 @@ export class ListController {
   /** A live notification: prepended when it passes the filters. Answers whether it was added. */
   received(notification: InboxNotification): boolean {
     if (!this.matches(notification)) return false;
-    if (this.status === 'loading') {
-      this.arrivedWhileLoading.unshift(notification);
+    if (this.status !== 'ready') {
+      this.held.unshift(notification);
       return true;
     }
-    if (this.status !== 'ready') return false;
     this.arriving.unshift(notification);
     this.batch.schedule();
     return true;
@@ -188,6 +193,7 @@ export class ListController {
   removed(ids: readonly string[]): void {
     const set = new Set(ids);
     this.arriving = this.arriving.filter((item) => !set.has(item.id));
+    this.held = this.held.filter((item) => !set.has(item.id));
     const items = this.items.filter((item) => !set.has(item.id));
     if (items.length === this.items.length) return;
     this.items = items;
