@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPanel } from './harness.ts';
+import { openPanel, waitFor } from './harness.ts';
 import { useHarness } from './use-harness.ts';
 
 const harness = useHarness();
@@ -39,14 +39,16 @@ describe('states', () => {
     const { page, backend } = await harness.open({
       prepare: (b) => {
         b.seedMany(1);
-        b.failures.push({ method: 'GET', path: /^\/v1\/notifications$/, status: 500, times: 1 });
+        // The first page is read at start and again once the connection opens: both fail.
+        b.failures.push({ method: 'GET', path: /^\/v1\/notifications$/, status: 500, times: 2 });
       },
     });
     await openPanel(page);
     await page.getByRole('alert').filter({ hasText: 'Could not load your notifications.' }).waitFor();
+    await waitFor(() => backend.requestsTo('GET', '/v1/notifications').length === 2, 'both first reads');
     await page.getByRole('button', { name: 'Try again' }).click();
     await page.getByRole('article', { name: 'Notification 1' }).waitFor();
-    expect(backend.requestsTo('GET', '/v1/notifications')).toHaveLength(2);
+    expect(backend.requestsTo('GET', '/v1/notifications')).toHaveLength(3);
   });
 
   it('rolls back a change the API refuses, and says so', async () => {

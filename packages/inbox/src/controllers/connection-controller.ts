@@ -28,7 +28,7 @@ export interface ConnectionListener {
   unread(ids: string[]): void;
   deleted(ids: string[]): void;
   allRead(type: string | undefined): void;
-  /** The connection came back after being lost: anything may have changed meanwhile. */
+  /** The connection opened, first or again after being lost: the list may miss what came meanwhile. */
   reconnected(): void;
 }
 
@@ -54,6 +54,7 @@ export class ConnectionController implements ReactiveController {
   private apiUrl: string | undefined;
   /** Whether the client ever left `closed`: a client that was never started is not "disconnected". */
   private started = false;
+  private openedOnce = false;
   /** Counts `unread_count` events, so a REST answer older than the latest event is dropped. */
   private countEvents = 0;
   private unsubscribe: Array<() => void> = [];
@@ -153,14 +154,20 @@ export class ConnectionController implements ReactiveController {
     this.owned = owned;
     this.state = client.state;
     this.started = client.state !== 'closed';
+    // A client that is already open (the app's) started before the list's first page: no gap.
+    this.openedOnce = client.state === 'open';
     const listener = this.listener;
     this.unsubscribe = [
       client.on('state', ({ state }) => {
         const wasLost = this.state === 'reconnecting' || (this.state === 'closed' && this.started);
+        const firstOpen = state === 'open' && !this.openedOnce;
         this.state = state;
         if (state !== 'closed') this.started = true;
+        if (state === 'open') this.openedOnce = true;
         this.host.requestUpdate();
-        if (state === 'open' && wasLost) listener.reconnected();
+        // A connection starts at "now": what was committed between the list's page and that moment
+        // arrives on neither, so the list reads its page again, on the first open as after a loss.
+        if (state === 'open' && (wasLost || firstOpen)) listener.reconnected();
       }),
       client.on('unread_count', (count) => {
         this.countEvents++;
