@@ -62,7 +62,11 @@ export async function spawnService(
   const lines: string[] = [];
   const alive = () => child.exitCode === null && child.signalCode === null;
   const listening = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${options.timeoutMs ?? 30_000} ms:\n${lines.slice(-20).join('\n')}`)), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => {
+      // A service that never said it listens must not outlive the test that gave up on it.
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start within ${options.timeoutMs ?? 30_000} ms:\n${lines.slice(-20).join('\n')}`));
+    }, options.timeoutMs ?? 30_000);
     const onLine = (line: string) => {
       lines.push(line);
       if (lines.length > 2_000) lines.shift();
