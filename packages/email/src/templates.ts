@@ -83,6 +83,22 @@ const colorPattern = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 /** Replaced in the MJML source before compiling: MJML validates colour attributes, so it must see a real colour. */
 const brandColorTag = /\{\{\s*brand_color\s*\}\}/g;
 
+interface MjmlProblem {
+  line?: number;
+  tagName?: string;
+  message?: string;
+}
+
+/**
+ * One validation problem as the author needs it: line, tag and what is wrong. Not mjml's own
+ * `formattedMessage`, which names the server's working directory as the template's file.
+ */
+function describeProblem(problem: MjmlProblem): string {
+  const message = (problem.message ?? 'invalid').trim();
+  if (problem.line === undefined) return message;
+  return `line ${problem.line}${problem.tagName ? ` (${problem.tagName})` : ''}: ${message}`;
+}
+
 /**
  * Compiles MJML with strict validation and includes disabled (an admin's template must not read
  * files from the server). Throws a TemplateError listing MJML's complaints.
@@ -92,8 +108,8 @@ export async function compileMjml(source: string): Promise<string> {
     const result = await mjml2html(source, { validationLevel: 'strict', ignoreIncludes: true, keepComments: false, fonts: {} });
     return result.html;
   } catch (error) {
-    const problems = (error as { errors?: { formattedMessage?: string; message?: string }[] }).errors;
-    const detail = problems?.length ? problems.map((problem) => problem.formattedMessage ?? problem.message).join('; ') : (error as Error).message;
+    const problems = (error as { errors?: MjmlProblem[] }).errors;
+    const detail = problems?.length ? problems.map(describeProblem).join('; ') : (error as Error).message;
     throw new TemplateError(`invalid MJML template: ${detail}`);
   }
 }
