@@ -184,3 +184,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     GATEWAY_PUBLIC_URLS: Object.freeze([...parsed.GATEWAY_PUBLIC_URLS]) as string[],
   });
 }
+
+/** How every email looks (`Branding` of the email package): one mapping for the worker that sends and the API that previews. */
+export function emailBranding(config: Config) {
+  return {
+    productName: config.PRODUCT_NAME,
+    logoUrl: config.BRAND_LOGO_URL,
+    color: config.BRAND_COLOR,
+    footerAddress: config.FOOTER_ADDRESS,
+    publicUrl: config.PUBLIC_URL,
+  };
+}

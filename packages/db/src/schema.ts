@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => timestamptz('created_at').notNull().defaultNow();
@@ -100,6 +100,14 @@ export const notifications = pgTable(
     index('notifications_broadcast_idx').on(t.broadcastId, t.userId),
     index('notifications_unpublished_idx').on(t.createdAt).where(sql`${t.publishedAt} is null and ${t.seq} is not null`),
     index('notifications_created_idx').on(t.createdAt, t.id),
+    // Admin charts and today's count (`/v1/admin/stats`, `/timeseries`): released rows by UTC minute of
+    // creation, then type. A chart reads a range of it alone (an index-only scan) in the order it
+    // groups by, so counting a day's rows is one streaming pass with no sort and no hash; created_at
+    // is there for a window that starts or ends inside a minute. Queries spell the key exactly as
+    // `minuteOf` in packages/domain/src/admin-stats.ts does, or the index does not match.
+    index('notifications_created_minute_idx')
+      .on(sql`date_bin('1 minute', ${t.createdAt}, '2000-01-01 00:00:00+00'::timestamptz)`, t.type, t.createdAt)
+      .where(sql`${t.seq} is not null`),
     // Inbox search (`q`): trigrams of title and body, with user_id (btree_gin) so a scan yields only
     // that user's matches. A row enters it when it is marked published, not when it is inserted: the
     // create and broadcast transactions then never pay for a GIN entry of ~100 keys per row (the
@@ -108,6 +116,38 @@ export const notifications = pgTable(
       .using('gin', t.userId, t.title.op('gin_trgm_ops'), t.body.op('gin_trgm_ops'))
       .where(sql`${t.seq} is not null and ${t.deletedAt} is null and ${t.publishedAt} is not null`),
     check('notifications_priority_check', sql`${t.priority} in ('low', 'normal', 'high', 'critical')`),
+  ],
+);
+
+/**
+ * Released notifications per UTC minute of creation and type, for the minutes the rollup has closed
+ * (`rollUpMinutes` in packages/domain/src/stats-rollup.ts). The admin charts and today's count read
+ * these instead of the rows; `stats_rollup_state` says which minutes are here.
+ */
+export const notificationMinuteCounts = pgTable(
+  'notification_minute_counts',
+  {
+    minute: timestamptz('minute').notNull(),
+    type: text('type').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.minute, t.type] })],
+);
+
+/**
+ * The one row of the rollup: `notification_minute_counts` holds every minute in
+ * [rolled_from, rolled_until) and only those; minutes outside are counted from `notifications`.
+ */
+export const statsRollupState = pgTable(
+  'stats_rollup_state',
+  {
+    id: smallint('id').primaryKey(),
+    rolledFrom: timestamptz('rolled_from').notNull(),
+    rolledUntil: timestamptz('rolled_until').notNull(),
+  },
+  (t) => [
+    check('stats_rollup_state_one_row', sql`${t.id} = 1`),
+    check('stats_rollup_state_range', sql`${t.rolledFrom} <= ${t.rolledUntil}`),
   ],
 );
 
@@ -161,6 +201,8 @@ export const emailLogs = pgTable(
   (t) => [
     index('email_logs_user_idx').on(t.userId, t.queuedAt),
     index('email_logs_queued_idx').on(t.queuedAt, t.id),
+    // Admin charts and today's counts by status, from the index alone (see notifications_created_minute_idx).
+    index('email_logs_queued_minute_idx').on(sql`date_bin('1 minute', ${t.queuedAt}, '2000-01-01 00:00:00+00'::timestamptz)`, t.status, t.queuedAt),
     uniqueIndex('email_logs_dedupe_idx').on(t.dedupeKey),
     index('email_logs_broadcast_idx').on(t.broadcastId),
     index('email_logs_provider_idx').on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),

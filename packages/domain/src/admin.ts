@@ -1,4 +1,4 @@
-import { and, desc, eq, or, lt, sql as dsql, type SQL, type AnyColumn } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, isNull, or, lt, sql as dsql, type SQL, type AnyColumn } from 'drizzle-orm';
 import { schema, type Database } from '@tidings/db';
 import type { z } from 'zod';
 import type {
@@ -13,7 +13,7 @@ import type {
 } from '@tidings/protocol';
 import { AppError, notFound } from '@tidings/server-kit';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import type { Page } from './inbox.ts';
+import { containing, matches, type Page } from './inbox.ts';
 import { iso, toNotification } from './rows.ts';
 
 type Broadcast = z.infer<typeof broadcastSchema>;
@@ -41,6 +41,23 @@ const n = schema.notifications;
 const e = schema.emailLogs;
 const s = schema.emailSuppressions;
 
+const toEmailLog = (row: typeof e.$inferSelect): EmailLog => ({
+  id: row.id,
+  user_id: row.userId,
+  notification_id: row.notificationId,
+  broadcast_id: row.broadcastId,
+  kind: row.kind,
+  to: row.to,
+  subject: row.subject,
+  template: row.template,
+  status: row.status,
+  attempts: row.attempts,
+  provider_message_id: row.providerMessageId,
+  error: row.error,
+  queued_at: row.queuedAt.toISOString(),
+  sent_at: iso(row.sentAt),
+});
+
 const toSuppression = (row: typeof s.$inferSelect): EmailSuppression => ({
   address: row.address,
   reason: row.reason,
@@ -52,15 +69,26 @@ const toSuppression = (row: typeof s.$inferSelect): EmailSuppression => ({
 export class AdminQueries {
   constructor(private readonly database: Database) {}
 
+  /**
+   * Released, not deleted notifications of every user (what their inboxes show), newest first. `q`
+   * is the inbox search's test (title or body, case-insensitive); `from` and `to` bound created_at
+   * to [from, to).
+   */
   async notifications(query: z.infer<typeof adminNotificationsQuerySchema>): Promise<Page<Notification>> {
     const rows = await this.database.db
       .select()
       .from(n)
       .where(
         and(
+          isNotNull(n.seq),
+          isNull(n.deletedAt),
           query.user_id ? eq(n.userId, query.user_id) : undefined,
           query.type ? eq(n.type, query.type) : undefined,
           query.broadcast_id ? eq(n.broadcastId, query.broadcast_id) : undefined,
+          query.is_read === undefined ? undefined : eq(n.isRead, query.is_read),
+          query.q ? matches(n, containing(query.q)) : undefined,
+          query.from ? gte(n.createdAt, new Date(query.from)) : undefined,
+          query.to ? lt(n.createdAt, new Date(query.to)) : undefined,
           olderThan(query.cursor, n.createdAt, n.id, 'uuid'),
         ),
       )
@@ -152,50 +180,12 @@ export class AdminQueries {
       )
       .orderBy(desc(e.queuedAt), desc(e.id))
       .limit(query.limit + 1);
-    return page(
-      rows,
-      query.limit,
-      (row) => ({
-        id: row.id,
-        user_id: row.userId,
-        notification_id: row.notificationId,
-        broadcast_id: row.broadcastId,
-        kind: row.kind,
-        to: row.to,
-        subject: row.subject,
-        template: row.template,
-        status: row.status,
-        attempts: row.attempts,
-        provider_message_id: row.providerMessageId,
-        error: row.error,
-        queued_at: row.queuedAt.toISOString(),
-        sent_at: iso(row.sentAt),
-      }),
-      (row) => [row.queuedAt, row.id],
-    );
+    return page(rows, query.limit, toEmailLog, (row) => [row.queuedAt, row.id]);
   }
 
-  /** Counts for the operator's overview; connection figures come from presence, not Postgres. */
-  async stats(): Promise<{
-    recipients: number;
-    notifications: number;
-    unread: number;
-    scheduled: number;
-    broadcasts: Record<string, number>;
-    emails: Record<string, number>;
-  }> {
-    const { sql } = this.database;
-    const [counts] = await sql<{ recipients: number; notifications: number; unread: number; scheduled: number }[]>`
-      select (select count(*)::int from recipients) as recipients,
-             (select count(*)::int from notifications where seq is not null and deleted_at is null) as notifications,
-             (select count(*)::int from notifications where seq is not null and deleted_at is null and not is_read) as unread,
-             (select count(*)::int from notifications where seq is null and deleted_at is null) as scheduled`;
-    const byStatus = async (table: string) =>
-      Object.fromEntries(
-        (await sql<{ status: string; count: number }[]>`select status, count(*)::int as count from ${sql(table)} group by status`).map(
-          (row) => [row.status, row.count],
-        ),
-      );
-    return { ...counts!, broadcasts: await byStatus('broadcasts'), emails: await byStatus('email_logs') };
+  async emailLog(id: string): Promise<EmailLog> {
+    const [row] = await this.database.db.select().from(e).where(eq(e.id, id));
+    if (!row) throw notFound('email log');
+    return toEmailLog(row);
   }
 }

@@ -103,8 +103,10 @@ interface RecipientRow {
   types: string | null;
 }
 
+/** A request sent with `"dry_run": false` is the same request as one without it. */
 function requestHash(createdBy: string, input: CreateNotificationInput): string {
-  return createHash('sha256').update(JSON.stringify([createdBy, input])).digest('hex');
+  const { dry_run: _dryRun, ...send } = input;
+  return createHash('sha256').update(JSON.stringify([createdBy, send])).digest('hex');
 }
 
 function dedupe(ids: readonly string[]): string[] {
@@ -119,9 +121,10 @@ export async function typeSettings(sql: Queryable, key: string): Promise<TypeSet
 
 /**
  * Resolves a target to recipients with their preferences, in recipient order: the order given for
- * user ids, the database's id order for roles and `all`. Unknown user ids become recipients.
+ * user ids, the database's id order for roles and `all`. Unknown user ids become recipients, unless
+ * `provision` is false (a dry run), when they only come back as the new recipients they would be.
  */
-export async function recipientsOf(sql: Queryable, target: Target): Promise<RecipientRow[]> {
+export async function recipientsOf(sql: Queryable, target: Target, { provision = true } = {}): Promise<RecipientRow[]> {
   const columns = sql`r.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.digest, p.types::text as types`;
   if (target.user_ids) {
     const ids = dedupe(target.user_ids);
@@ -129,8 +132,11 @@ export async function recipientsOf(sql: Queryable, target: Target): Promise<Reci
     // join, which is why they come back with empty columns: a new recipient has no email and no
     // preferences yet). They are inserted in id order, like every lock on recipients, so two sends
     // creating the same new recipients cannot deadlock.
+    const created = provision
+      ? sql`with created as (insert into recipients (id) select id from unnest(${ids}::text[]) as n(id) order by id on conflict do nothing)`
+      : sql``;
     return sql<RecipientRow[]>`
-      with created as (insert into recipients (id) select id from unnest(${ids}::text[]) as n(id) order by id on conflict do nothing)
+      ${created}
       select u.id, r.email, r.email_unsubscribed_at, p.in_app_enabled, p.email_enabled, p.digest, p.types::text as types
       from unnest(${ids}::text[]) with ordinality as u(id, ord)
       left join recipients r on r.id = u.id
@@ -219,6 +225,21 @@ async function replay(sql: Sql, key: string, hash: string): Promise<CreateOutcom
   return { result: await storedAnswer(sql, stored), replayed: true };
 }
 
+/** The recipients of a create request and their channels, by the preferences of now. */
+async function resolveRequest(sql: Sql, input: CreateNotificationInput, provision: boolean): Promise<Resolved> {
+  const [type, rows] = await Promise.all([typeSettings(sql, input.type), withRetry(() => recipientsOf(sql, input.to, { provision }))]);
+  return applyPreferences(rows, type, type.critical || input.priority === 'critical');
+}
+
+/**
+ * A dry run of `createNotifications`: how many recipients the request would reach now (the
+ * `recipient_count` a send would answer, a scheduled one included), resolved the same way and
+ * writing nothing: no recipient, send, row, email, event or idempotency record.
+ */
+export async function countRecipients(sql: Sql, input: CreateNotificationInput): Promise<number> {
+  return (await resolveRequest(sql, input, false)).inApp.length;
+}
+
 /**
  * Creates one notification per resolved recipient in one transaction. Each recipient's row is
  * locked (in id order, so concurrent broadcasts cannot deadlock) and its `last_seq` bumped, so a
@@ -234,12 +255,10 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
     if (earlier) return earlier;
   }
 
-  const [type, rows] = await Promise.all([typeSettings(sql, input.type), withRetry(() => recipientsOf(sql, input.to))]);
-  const critical = type.critical || input.priority === 'critical';
+  const resolved = await resolveRequest(sql, input, true);
   const sendAt = input.send_at === null ? null : new Date(input.send_at);
   const scheduled = sendAt !== null && sendAt.getTime() > Date.now();
   // A scheduled send decides its emails at release, with the preferences of that moment.
-  const resolved = applyPreferences(rows, type, critical);
   const userIds = resolved.inApp;
   const emails = scheduled ? [] : resolved.emails;
   const broadcastId = randomUUID();

@@ -1,6 +1,7 @@
-import { eq, getTableColumns, sql as dsql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, ilike, notExists, or, sql as dsql } from 'drizzle-orm';
 import { schema, type Database } from '@tidings/db';
 import {
+  adminRecipientsQuerySchema,
   typeDefaults,
   type NotificationType,
   type NotificationTypeUpsert,
@@ -9,6 +10,9 @@ import {
   type UserNotificationType,
 } from '@tidings/protocol';
 import { notFound } from '@tidings/server-kit';
+import type { z } from 'zod';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { containing, startingWith, type Page } from './inbox.ts';
 import { iso } from './rows.ts';
 
 type RecipientRow = typeof schema.recipients.$inferSelect;
@@ -79,6 +83,51 @@ export class Directory {
     const [row] = await this.database.db.select().from(schema.notificationTypes).where(eq(schema.notificationTypes.key, key));
     if (row) return toType(row);
     return { key, description: null, template: null, created_at: null, updated_at: null, ...typeDefaults };
+  }
+
+  /**
+   * Recipients by id, keyset-paginated. `q` (case-insensitive) matches the start of the id or any
+   * part of the email or name.
+   */
+  async recipients(query: z.infer<typeof adminRecipientsQuerySchema>): Promise<Page<Recipient>> {
+    const r = schema.recipients;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ['text'])[0];
+
+    const rows = await this.database.db
+      .select()
+      .from(r)
+      .where(
+        and(
+          after === undefined ? undefined : gt(r.id, after),
+          query.q === undefined ? undefined : or(ilike(r.id, startingWith(query.q)), ilike(r.email, containing(query.q)), ilike(r.name, containing(query.q))),
+        ),
+      )
+      .orderBy(asc(r.id))
+      .limit(query.limit + 1);
+    const items = rows.slice(0, query.limit).map(toRecipient);
+    const last = items.at(-1);
+    return { items, next_cursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null };
+  }
+
+  /**
+   * Every type: each configured one, and each type some send used that was never configured (with
+   * the defaults and no template), by key.
+   */
+  async allTypes(): Promise<NotificationType[]> {
+    const t = schema.notificationTypes;
+    const b = schema.broadcasts;
+    const [configured, unconfigured] = await Promise.all([
+      this.database.db.select().from(t),
+      this.database.db
+        .selectDistinct({ key: b.type })
+        .from(b)
+        .where(notExists(this.database.db.select({ key: t.key }).from(t).where(eq(t.key, b.type)))),
+    ]);
+    const types = [
+      ...configured.map(toType),
+      ...unconfigured.map(({ key }) => ({ key, description: null, template: null, created_at: null, updated_at: null, ...typeDefaults })),
+    ];
+    return types.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   }
 
   /**

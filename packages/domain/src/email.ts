@@ -1,5 +1,6 @@
 import type { Sql } from '@tidings/db';
 import { typeDefaults } from '@tidings/protocol';
+import type { EmailContent } from '@tidings/email';
 import { resolveChannels, storedPreferences } from './preferences.ts';
 
 /**
@@ -51,27 +52,14 @@ export async function markEnqueued(sql: Sql, ids: readonly string[]): Promise<vo
   await sql`update email_logs set enqueued_at = now() where id = any(${ids as string[]}::uuid[]) and status = 'queued'`;
 }
 
-/** Everything the worker needs to send one email, read in one query. */
-export interface EmailToSend {
+/** Everything the worker needs to send one email, read in one query: its content and its delivery state. */
+export interface EmailToSend extends EmailContent {
   id: string;
   kind: 'notification' | 'digest';
   status: 'queued' | 'sent' | 'failed' | 'bounced' | 'suppressed';
-  userId: string;
   to: string;
-  recipientName: string | null;
   /** Why it must not be sent now: the address is suppressed, or the user unsubscribed from all email since it was queued. */
   blockedBy: 'suppressed' | 'unsubscribed' | null;
-  /** A notification email's content (from its send). */
-  notification?: {
-    type: string;
-    title: string;
-    body: string;
-    actionUrl: string | null;
-    data: Record<string, unknown>;
-    /** The type's MJML override, if any. */
-    template: string | null;
-  };
-  digest?: { period: 'daily' | 'weekly'; since: Date; until: Date };
 }
 
 interface EmailRow {

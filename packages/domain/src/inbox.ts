@@ -15,14 +15,19 @@ type ReadStateEvent = Extract<BusEvent, { kind: 'read_state' }>;
 const visible = (userId: string): SQL => and(eq(n.userId, userId), isNotNull(n.seq), isNull(n.deletedAt))!;
 
 /** A LIKE pattern that finds `text` anywhere, its own `%`, `_` and `\` taken literally. */
-function containing(text: string): string {
+export function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+/** A LIKE pattern that finds what starts with `text`, taken literally like `containing`. */
+export function startingWith(text: string): string {
+  return `${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
 type TextColumn = Parameters<typeof ilike>[0];
 
 /** The row's title or body matches `pattern` (ILIKE: case-insensitive). */
-const matches = (row: { title: TextColumn; body: TextColumn }, pattern: string): SQL => or(ilike(row.title, pattern), ilike(row.body, pattern))!;
+export const matches = (row: { title: TextColumn; body: TextColumn }, pattern: string): SQL => or(ilike(row.title, pattern), ilike(row.body, pattern))!;
 
 /**
  * `id = any($1::uuid[])`: one statement text whatever the number of ids, where `in (…)` would

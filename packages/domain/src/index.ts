@@ -1,4 +1,6 @@
 export * from './admin.ts';
+export * from './admin-notifications.ts';
+export * from './admin-stats.ts';
 export * from './create-notifications.ts';
 export * from './cursor.ts';
 export * from './directory.ts';
@@ -10,3 +12,4 @@ export * from './retry.ts';
 export * from './scheduled.ts';
 export * from './outbox-relay.ts';
 export * from './email.ts';
+export * from './stats-rollup.ts';

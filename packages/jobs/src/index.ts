@@ -7,7 +7,7 @@ import { markEnqueued, pendingEmails, staleEmails } from '@tidings/domain';
 export const queueNames = {
   /** One delayed job per scheduled send, due at its `send_at`. */
   scheduled: 'scheduled',
-  /** Periodic upkeep: releasing overdue scheduled sends, the outbox and email relays, digests. */
+  /** Periodic upkeep: releasing overdue scheduled sends, the outbox and email relays, digests, the stats rollup. */
   maintenance: 'maintenance',
   /** One job per email (`email_logs` row): render, send over SMTP, record the outcome. */
   email: 'email',
@@ -19,6 +19,8 @@ export const maintenanceJobs = {
   emailRelay: 'email-relay',
   digestDaily: 'digest-daily',
   digestWeekly: 'digest-weekly',
+  /** Per-minute notification counts of the closed minutes, for the admin charts (`rollUpMinutes`). */
+  statsRollup: 'stats-rollup',
 } as const;
 
 export const emailJobSchema = z.object({ log_id: z.uuid() });

@@ -1,13 +1,23 @@
 import { z } from 'zod';
-import { cursorSchema, pageLimitSchema, typeKeySchema, userIdSchema, uuidSchema } from './common.ts';
+import { cursorSchema, pageLimitSchema, queryBoolean, typeKeySchema, userIdSchema, uuidSchema } from './common.ts';
+import { listNotificationsQuerySchema } from './notifications.ts';
 
-export const adminNotificationsQuerySchema = z.strictObject({
-  limit: pageLimitSchema,
-  cursor: cursorSchema.optional(),
-  user_id: userIdSchema.optional(),
-  type: typeKeySchema.optional(),
-  broadcast_id: uuidSchema.optional(),
-});
+export const adminNotificationsQuerySchema = z
+  .strictObject({
+    limit: pageLimitSchema,
+    cursor: cursorSchema.optional(),
+    user_id: userIdSchema.optional(),
+    type: typeKeySchema.optional(),
+    broadcast_id: uuidSchema.optional(),
+    q: listNotificationsQuerySchema.shape.q,
+    is_read: queryBoolean.optional().meta({ description: '`true`: read ones only; `false`: unread ones only.' }),
+    from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Created at or after this instant.' }),
+    to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Created before this instant.' }),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.from) < Date.parse(query.to), {
+    path: ['to'],
+    message: 'must be later than from',
+  });
 
 export const broadcastStatusSchema = z.enum(['scheduled', 'sending', 'sent', 'cancelled']);
 
@@ -96,19 +106,19 @@ export const connectionSchema = z
 
 export const adminConnectionsQuerySchema = z.strictObject({ user_id: userIdSchema.optional() });
 
-export const statsSchema = z
-  .object({
-    recipients: z.number().int(),
-    notifications: z.number().int(),
-    unread: z.number().int(),
-    scheduled: z.number().int(),
-    broadcasts: z.record(z.string(), z.number().int()),
-    emails: z.record(z.string(), z.number().int()),
-    gateways: z.number().int(),
-    connections: z.number().int(),
-  })
-  .meta({ id: 'Stats' });
-
 export function pageOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ items: z.array(item), next_cursor: z.string().nullable() }).meta({ id });
+}
+
+export type BroadcastStatus = z.infer<typeof broadcastStatusSchema>;
+export type Broadcast = z.infer<typeof broadcastSchema>;
+export type EmailStatus = z.infer<typeof emailStatusSchema>;
+export type EmailLog = z.infer<typeof emailLogSchema>;
+export type SuppressionReason = z.infer<typeof suppressionReasonSchema>;
+export type EmailSuppression = z.infer<typeof emailSuppressionSchema>;
+export type Connection = z.infer<typeof connectionSchema>;
+/** A keyset page of `T` (see `pageOf`): pass `next_cursor` back as `cursor`. */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
 }

@@ -7,6 +7,8 @@ export * from './preferences.ts';
 export * from './recipients.ts';
 export * from './notification-types.ts';
 export * from './admin.ts';
+export * from './admin-directory.ts';
+export * from './admin-stats.ts';
 export * from './events.ts';
 export * from './frames.ts';
 export * from './email.ts';

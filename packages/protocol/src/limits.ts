@@ -30,4 +30,10 @@ export const limits = {
   searchLength: 200,
   templateLength: 100_000,
   descriptionLength: 1_000,
+  /** Longest window of `GET /v1/admin/stats/timeseries`, in milliseconds (7 days). */
+  timeseriesSpanMs: 7 * 24 * 3_600_000,
+  /** Most buckets one timeseries answer may hold (a day by minute fits). */
+  timeseriesBucketsMax: 1_500,
+  /** The timeseries window when `from` is left out, in milliseconds before `to`. */
+  timeseriesSpanDefaultMs: 3_600_000,
 } as const;

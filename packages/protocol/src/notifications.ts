@@ -55,9 +55,15 @@ export const createNotificationSchema = z
     action_url: urlSchema.nullable().default(null),
     priority: prioritySchema.default('normal'),
     send_at: z.iso.datetime({ offset: true }).nullable().default(null),
+    dry_run: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Only count the recipients this request would reach now (answered 200 `{ recipient_count }`); nothing is written or sent.' }),
   })
   .meta({ id: 'CreateNotification' });
 export type CreateNotificationInput = z.infer<typeof createNotificationSchema>;
+/** A create request as a client writes it: fields with a default may be left out. */
+export type CreateNotificationBody = z.input<typeof createNotificationSchema>;
 
 export const createNotificationResultSchema = z
   .object({
@@ -68,6 +74,11 @@ export const createNotificationResultSchema = z
   })
   .meta({ id: 'CreateNotificationResult' });
 export type CreateNotificationResult = z.infer<typeof createNotificationResultSchema>;
+
+export const dryRunResultSchema = z
+  .object({ recipient_count: z.number().int().nonnegative() })
+  .meta({ id: 'DryRunResult', description: 'How many recipients a send of this request would reach now, after their preferences.' });
+export type DryRunResult = z.infer<typeof dryRunResultSchema>;
 
 export const listNotificationsQuerySchema = z.strictObject({
   limit: pageLimitSchema,

@@ -14,6 +14,7 @@ export const errorCodes = {
   not_found: { status: 404, hint: 'Check the id; another user\'s notification also answers 404.' },
   request_timeout: { status: 408, hint: 'Send the request line and headers promptly, then the body.' },
   conflict: { status: 409, hint: 'The resource changed under you; read it again and retry.' },
+  no_content: { status: 409, hint: 'The email has nothing left to render: its send is gone, or every item of its digest was read or deleted. Nothing to fix.' },
   payload_too_large: { status: 413, hint: 'Send a smaller body (see the limits table).' },
   unsupported_media_type: { status: 415, hint: 'Send the body as application/json.' },
   idempotency_key_reused: { status: 422, hint: 'Use a new Idempotency-Key for a different request body.' },

@@ -1,8 +1,8 @@
 /**
- * API benchmark: prints figures for single-recipient creates, inbox listing and search over 1M rows and a
- * 100,000-recipient broadcast, against the API running as a child process. See README.md.
+ * API benchmark: prints figures for single-recipient creates, inbox listing and search over 1M rows, admin
+ * charts over them and a 100,000-recipient broadcast, against the API running as a child process. See README.md.
  *
- *   pnpm bench:api [--keep] [--profile] [--only=list,search,create,broadcast] [--seconds=15] [--warmup=3]
+ *   pnpm bench:api [--keep] [--profile] [--only=timeseries,list,search,create,broadcast] [--no-rollup] [--seconds=15] [--warmup=3]
  *                 [--connections=50] [--list-rate=200] [--api-processes=1] [--pg=synchronous_commit=off]
  */
 import os from 'node:os';
@@ -16,6 +16,7 @@ import { clearRedisPrefix } from '@tidings/test-support/bench';
 import { fmtInt } from './load.ts';
 import { SERVICE, broadcastScenario, createScenario, listScenario, type Context, type Row } from './scenarios.ts';
 import { searchScenario } from './search.ts';
+import { timeseriesScenario } from './timeseries.ts';
 import {
   BENCH_DB,
   REDIS_PREFIX,
@@ -32,7 +33,7 @@ import {
   type ApiChild,
 } from './setup.ts';
 
-const SCENARIOS = ['create', 'list', 'search', 'broadcast'] as const;
+const SCENARIOS = ['timeseries', 'create', 'list', 'search', 'broadcast'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: readonly string[]) {
@@ -49,6 +50,8 @@ function parseArgs(argv: readonly string[]) {
   return {
     keep: argv.includes('--keep'),
     profile: argv.includes('--profile'),
+    /** Leave the stats rollup out: charts count every minute from the rows, as before it existed. */
+    rollup: !argv.includes('--no-rollup'),
     only: new Set(only as Scenario[]),
     seconds: positive('seconds', 15),
     warmup: positive('warmup', 3),
@@ -108,14 +111,18 @@ async function main(): Promise<void> {
       sql,
       redisUrl: config.REDIS_URL,
       serviceToken: sign({ sub: SERVICE, scope: PUBLISH_SCOPE, expiresIn: 4 * 3_600 }),
+      adminToken: sign({ sub: 'bench-admin', roles: ['admin'], expiresIn: 4 * 3_600 }),
       userTokens: Array.from({ length: USERS }, (_, i) => sign({ sub: userId(i + 1), expiresIn: 4 * 3_600 })),
       connections: options.connections,
       seconds: options.seconds,
       warmup: options.warmup,
       listRate: options.listRate,
+      rollup: options.rollup,
     };
-    // List and search first, so they read the seeded data; creates then append to the same 10,000 inboxes.
+    // Charts, list and search first, so they read the seeded data (search then adds a large inbox, which
+    // would move the charts' counts); creates then append to the same 10,000 inboxes.
     const rows: Partial<Record<Scenario, Row[]>> = {};
+    if (options.only.has('timeseries')) rows.timeseries = await timeseriesScenario(ctx);
     if (options.only.has('list')) rows.list = await listScenario(ctx);
     if (options.only.has('search')) rows.search = await searchScenario(ctx);
     if (options.only.has('create')) rows.create = await createScenario(ctx);

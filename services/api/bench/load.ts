@@ -34,6 +34,7 @@ export interface LoadResult {
   /** Latencies of 2xx answers, in milliseconds (sub-millisecond resolution). */
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
   statusCodes: Record<string, number>;
@@ -94,6 +95,7 @@ function runOnce(options: LoadOptions, seconds: number): Promise<LoadResult> {
           perSecond: ok / result.duration,
           p50: percentile(sorted, 50),
           p90: percentile(sorted, 90),
+          p95: percentile(sorted, 95),
           p99: percentile(sorted, 99),
           max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!,
           statusCodes,
@@ -202,6 +204,7 @@ export async function runRate(options: LoadOptions & { rate: number }): Promise<
     perSecond: latencies.length / options.seconds,
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!,
     statusCodes,
@@ -209,7 +212,7 @@ export async function runRate(options: LoadOptions & { rate: number }): Promise<
   };
   console.log(
     `  ${options.label}: ${fmtInt(result.perSecond)} req/s offered ${options.rate}/s over ${options.seconds} s, ` +
-      `p50 ${fmtMs(result.p50)}, p90 ${fmtMs(result.p90)}, p99 ${fmtMs(result.p99)}, max ${fmtMs(result.max)}, non-2xx ${result.non2xx}, errors ${errors}`,
+      `p50 ${fmtMs(result.p50)}, p90 ${fmtMs(result.p90)}, p95 ${fmtMs(result.p95)}, p99 ${fmtMs(result.p99)}, max ${fmtMs(result.max)}, non-2xx ${result.non2xx}, errors ${errors}`,
   );
   console.log(`  ${formatCpu(result.cpu)}`);
   checkQuiet(options.label, result.cpu);

@@ -13,6 +13,8 @@ export interface Context {
   sql: postgres.Sql;
   redisUrl: string;
   serviceToken: string;
+  /** For the admin routes (charts). */
+  adminToken: string;
   /** Signed tokens of bench-user-1 … bench-user-10000, in that order. */
   userTokens: string[];
   connections: number;
@@ -20,6 +22,8 @@ export interface Context {
   warmup: number;
   /** Offered rate of the open-loop list run. */
   listRate: number;
+  /** Whether the timeseries runs roll up the closed minutes first, as the worker does (`--no-rollup`: not). */
+  rollup: boolean;
 }
 
 /** A summary line: figure, result, goal (with the verdict and side figures). */

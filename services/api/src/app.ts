@@ -15,9 +15,14 @@ import { rateLimit } from './http/rate-limit.ts';
 import type { BodyFormat, RouteSpec } from './http/route.ts';
 import { pathParamGuard } from './http/path-params.ts';
 import { assertText, parseJsonBytes, parseOrThrow } from './http/validate.ts';
+import { mountConsole } from './http/console-assets.ts';
 import { mountWebAssets } from './http/web-assets.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminDirectoryRoutes } from './routes/admin-directory.ts';
+import { adminEmailRoutes } from './routes/admin-emails.ts';
+import { adminNotificationRoutes } from './routes/admin-notifications.ts';
+import { adminStatsRoutes } from './routes/admin-stats.ts';
 import { connectTicketRoutes } from './routes/connect-tickets.ts';
 import { devTokenRoutes } from './routes/dev-tokens.ts';
 import { directoryRoutes } from './routes/directory.ts';
@@ -33,6 +38,10 @@ export function apiRoutes(deps: ApiDeps): RouteSpec[] {
     ...connectTicketRoutes(deps),
     ...directoryRoutes(deps),
     ...adminRoutes(deps),
+    ...adminNotificationRoutes(deps),
+    ...adminDirectoryRoutes(deps),
+    ...adminEmailRoutes(deps),
+    ...adminStatsRoutes(deps),
     ...unsubscribeRoutes(deps),
     ...emailEventRoutes(deps),
     ...devTokenRoutes(deps),
@@ -116,6 +125,7 @@ export function createApp(deps: ApiDeps): Express {
 
   mountHealth(app, { sql: deps.database.sql, redis: deps.redis, registry: deps.registry });
   mountWebAssets(app, deps.config, deps.logger);
+  mountConsole(app, deps.config, deps.logger);
 
   const limiter = rateLimit({
     redis: deps.redis,

@@ -3,7 +3,8 @@ import type { Registry } from 'prom-client';
 import type { ConnectTickets, PresenceReader } from '@tidings/cluster';
 import type { Config } from '@tidings/config';
 import type { Database } from '@tidings/db';
-import type { AdminQueries, CreateDeps, Directory, EventPublisher, Inbox } from '@tidings/domain';
+import type { AdminNotifications, AdminQueries, AdminStats, CreateDeps, Directory, EventPublisher, Inbox } from '@tidings/domain';
+import type { EmailComposer } from '@tidings/email';
 import type { Logger } from '@tidings/server-kit';
 import type { Verify } from './http/auth.ts';
 
@@ -19,6 +20,10 @@ export interface ApiDeps {
   inbox: Inbox;
   directory: Directory;
   admin: AdminQueries;
+  adminNotifications: AdminNotifications;
+  /** Renders emails exactly as the worker sends them (previews, email logs). */
+  emails: EmailComposer;
+  stats: AdminStats;
   presence: PresenceReader;
   tickets: ConnectTickets;
   create: CreateDeps;

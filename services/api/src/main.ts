@@ -3,9 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createVerifier } from '@tidings/auth';
 import { RedisBroker, RedisConnectTickets, RedisOfflineQueue, RedisPresenceReader, channelsFor } from '@tidings/cluster';
-import type { Config } from '@tidings/config';
+import { emailBranding, type Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
-import { AdminQueries, Directory, EventPublisher, Inbox } from '@tidings/domain';
+import { AdminNotifications, AdminQueries, AdminStats, Directory, EventPublisher, Inbox, digestEntries } from '@tidings/domain';
+import { EmailRenderer, emailComposer } from '@tidings/email';
 import { createLogger, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, runService, type Logger } from '@tidings/server-kit';
 import { emailDispatcher, emailQueue, enqueueRelease, scheduledQueue } from '@tidings/jobs';
 import { createApp, requestListener } from './app.ts';
@@ -30,8 +31,11 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
   const emails = emailQueue(redis, config.REDIS_PREFIX);
   emails.on('error', (error) => logger.warn({ err: error.message }, 'email queue error'));
   const dispatch = emailDispatcher(database.sql, emails, { attempts: config.EMAIL_MAX_ATTEMPTS, backoffMs: config.EMAIL_RETRY_BASE_MS });
+  const presence = new RedisPresenceReader(redis, config.REDIS_PREFIX);
   const registry = createRegistry('api');
   const created = metricFactories.notificationsCreated(registry);
+  const inbox = new Inbox(database, publisher);
+  const renderer = new EmailRenderer({ branding: emailBranding(config) });
   const deps: ApiDeps = {
     config,
     logger,
@@ -39,10 +43,18 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
     redis,
     verify: createVerifier(config),
     publisher,
-    inbox: new Inbox(database, publisher),
+    inbox,
     directory: new Directory(database),
     admin: new AdminQueries(database),
-    presence: new RedisPresenceReader(redis, config.REDIS_PREFIX),
+    adminNotifications: new AdminNotifications(database, inbox),
+    emails: emailComposer({
+      renderer,
+      publicUrl: config.PUBLIC_URL,
+      unsubscribeSecret: config.UNSUBSCRIBE_SECRET,
+      digestItems: (userId, since, until) => digestEntries(database.sql, userId, since, until),
+    }),
+    stats: new AdminStats(database, presence, emails),
+    presence,
     tickets: new RedisConnectTickets(redis, config.REDIS_PREFIX),
     create: {
       sql: database.sql,

@@ -7,9 +7,8 @@ import {
   TemplateError,
   TemporaryEmailError,
   classifySmtpError,
-  signUnsubscribe,
+  emailComposer,
   unsubscribeHeaders,
-  unsubscribeUrl,
   type EmailRenderer,
   type Mailer,
   type RenderedEmail,
@@ -55,31 +54,12 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
   const { sql, renderer, mailer, config, logger, outcomes } = deps;
   const domain = messageIdDomain(config.EMAIL_FROM, config.PUBLIC_URL);
 
-  const link = (userId: string, type?: string) => unsubscribeUrl(config.PUBLIC_URL, signUnsubscribe(config.UNSUBSCRIBE_SECRET, { userId, type }));
-
-  /** null: a digest whose items were all read (or opted out of) since it was opened. */
-  async function render(email: EmailToSend): Promise<RenderedEmail | null> {
-    if (email.notification) {
-      const { notification } = email;
-      return renderer.render({
-        type: notification.type,
-        title: notification.title,
-        body: notification.body,
-        actionUrl: notification.actionUrl,
-        data: notification.data,
-        template: notification.template,
-        recipientName: email.recipientName,
-        // The footer link can stop this type only (the page offers all email too).
-        unsubscribeUrl: link(email.userId, notification.type),
-      });
-    }
-    if (email.digest) {
-      const entries = await digestEntries(sql, email.userId, email.digest.since, email.digest.until);
-      if (entries.length === 0) return null;
-      return renderer.renderDigest({ period: email.digest.period, items: entries, recipientName: email.recipientName, unsubscribeUrl: link(email.userId) });
-    }
-    throw new TemplateError('the email has no content: its send is gone');
-  }
+  const composer = emailComposer({
+    renderer,
+    publicUrl: config.PUBLIC_URL,
+    unsubscribeSecret: config.UNSUBSCRIBE_SECRET,
+    digestItems: (userId, since, until) => digestEntries(sql, userId, since, until),
+  });
 
   async function finish(email: EmailToSend, status: 'failed' | 'suppressed', reason: string, rendered?: RenderedEmail): Promise<void> {
     await markFinal(sql, email.id, status, reason, rendered);
@@ -144,7 +124,7 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
     }
     let rendered: RenderedEmail | null;
     try {
-      rendered = await render(email);
+      rendered = await composer.render(email);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       await finish(email, 'failed', error.message);
@@ -162,7 +142,7 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
         subject: rendered.subject,
         html: rendered.html,
         text: rendered.text,
-        headers: unsubscribeHeaders(link(email.userId), config.UNSUBSCRIBE_MAILTO),
+        headers: unsubscribeHeaders(composer.unsubscribeLink(email.userId), config.UNSUBSCRIBE_MAILTO),
         // The same id on every attempt: a copy sent again after a crash is recognisably the same email.
         messageId: `<${email.id}@${domain}>`,
       });

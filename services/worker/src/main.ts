@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RedisBroker, RedisOfflineQueue, channelsFor } from '@tidings/cluster';
-import type { Config } from '@tidings/config';
+import { emailBranding, type Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
-import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
+import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, rollUpMinutes, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
 import { EmailRenderer, Mailer } from '@tidings/email';
 import { bullPrefix, emailDispatcher, emailQueue, maintenanceJobs, queueMarkerKey, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
 import { createLogger, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, requestTarget, runService, type Logger } from '@tidings/server-kit';
@@ -19,10 +19,16 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/** How often overdue scheduled sends are swept up, unpublished notifications relayed, and queued emails that never reached the queue enqueued. */
+/**
+ * How often overdue scheduled sends are swept up, unpublished notifications relayed, queued emails
+ * that never reached the queue enqueued, and closed minutes rolled up for the admin charts (a
+ * minute closes 5 minutes after its end, so the open tail a chart counts from the rows stays under
+ * about 6 minutes).
+ */
 const RELEASE_SWEEP_MS = 1_000;
 const RELAY_EVERY_MS = 2_000;
 const EMAIL_RELAY_EVERY_MS = 5_000;
+const STATS_ROLLUP_EVERY_MS = 30_000;
 
 export interface WorkerOptions {
   port?: number;
@@ -83,6 +89,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     await maintenance.upsertJobScheduler(maintenanceJobs.releaseDue, { every: RELEASE_SWEEP_MS }, { name: maintenanceJobs.releaseDue, opts: sweepOpts });
     await maintenance.upsertJobScheduler(maintenanceJobs.outboxRelay, { every: RELAY_EVERY_MS }, { name: maintenanceJobs.outboxRelay, opts: sweepOpts });
     await maintenance.upsertJobScheduler(maintenanceJobs.emailRelay, { every: EMAIL_RELAY_EVERY_MS }, { name: maintenanceJobs.emailRelay, opts: sweepOpts });
+    await maintenance.upsertJobScheduler(maintenanceJobs.statsRollup, { every: STATS_ROLLUP_EVERY_MS }, { name: maintenanceJobs.statsRollup, opts: sweepOpts });
     const digestOpts = { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } };
     await maintenance.upsertJobScheduler(maintenanceJobs.digestDaily, { pattern: config.DIGEST_DAILY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestDaily, opts: digestOpts });
     await maintenance.upsertJobScheduler(maintenanceJobs.digestWeekly, { pattern: config.DIGEST_WEEKLY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestWeekly, opts: digestOpts });
@@ -107,6 +114,11 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
         if (ids.length > 0) logger.info({ count: ids.length }, 'email relay enqueued queued emails');
         const { lost } = await dispatch.recoverStale(new Date(Date.now() - (options.staleEmailMs ?? 600_000)), inHand);
         if (lost > 0) logger.warn({ count: lost }, 'email relay enqueued again queued emails whose jobs were lost');
+      } else if (job.name === maintenanceJobs.statsRollup) {
+        // A failure is logged by the 'failed' handler below; the next tick takes up where this one stopped.
+        const rolled = await rollUpMinutes(database.sql);
+        const level = rolled.minutes > 0 || rolled.pruned > 0 ? 'info' : 'debug';
+        logger[level]({ minutes: rolled.minutes, rows: rolled.rows, pruned: rolled.pruned, until: rolled.rolledUntil }, 'stats rollup');
       } else if (job.name === maintenanceJobs.digestDaily || job.name === maintenanceJobs.digestWeekly) {
         const period = job.name === maintenanceJobs.digestDaily ? 'daily' : 'weekly';
         const ids = await openDigests(database.sql, period, new Date());
@@ -124,9 +136,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     logger.warn('SMTP_URL is not set: emails stay queued until a worker with SMTP_URL runs');
   } else {
     mailer = new Mailer({ url: config.SMTP_URL, from: config.EMAIL_FROM, maxConnections: Math.min(config.EMAIL_CONCURRENCY, 10), sendDuration });
-    const renderer = new EmailRenderer({
-      branding: { productName: config.PRODUCT_NAME, logoUrl: config.BRAND_LOGO_URL, color: config.BRAND_COLOR, footerAddress: config.FOOTER_ADDRESS, publicUrl: config.PUBLIC_URL },
-    });
+    const renderer = new EmailRenderer({ branding: emailBranding(config) });
     emailWorker = new Worker<EmailJob>(queueNames.email, emailDelivery({ sql: database.sql, renderer, mailer, config, logger, outcomes, inHand, holdSending: (ms) => emails.rateLimit(ms) }), {
       connection: bullConnection,
       prefix,

@@ -94,3 +94,14 @@ describe('outbox relay', () => {
     }
   });
 });
+
+describe('stats rollup', () => {
+  it('counts the closed minutes for the admin charts from the start, then every 30 s', async () => {
+    const { sql } = c.h.api.deps.database;
+    const closed = Math.floor((Date.now() - 5 * 60_000) / 60_000) * 60_000;
+    await eventually(async () => {
+      const [state] = await sql<{ rolled_until: number }[]>`select extract(epoch from rolled_until)::float8 * 1000 as rolled_until from stats_rollup_state`;
+      expect(state!.rolled_until).toBeGreaterThanOrEqual(closed);
+    });
+  });
+});

@@ -3,16 +3,13 @@ import {
   adminBroadcastsQuerySchema,
   adminConnectionsQuerySchema,
   adminEmailLogsQuerySchema,
-  adminNotificationsQuerySchema,
   adminSuppressionsQuerySchema,
   broadcastSchema,
   connectionSchema,
   createSuppressionSchema,
   emailLogSchema,
   emailSuppressionSchema,
-  notificationSchema,
   pageOf,
-  statsSchema,
   suppressionAddressParamsSchema,
   userIdSchema,
   uuidSchema,
@@ -24,16 +21,6 @@ const tag = 'Admin';
 
 export function adminRoutes(deps: ApiDeps) {
   return [
-    route({
-      method: 'get',
-      path: '/v1/admin/notifications',
-      summary: 'All notifications, newest first',
-      tag,
-      access: 'admin',
-      query: adminNotificationsQuerySchema,
-      responses: { 200: { description: 'A page', schema: pageOf(notificationSchema, 'AdminNotificationPage') } },
-      handler: async ({ query }) => ({ status: 200, body: await deps.admin.notifications(query) }),
-    }),
     route({
       method: 'get',
       path: '/v1/admin/broadcasts',
@@ -107,18 +94,6 @@ export function adminRoutes(deps: ApiDeps) {
         await deps.admin.unsuppress(params.address);
         deps.logger.info({ by: principal.userId, address: params.address.toLowerCase() }, 'suppression removed');
         return { status: 204 };
-      },
-    }),
-    route({
-      method: 'get',
-      path: '/v1/admin/stats',
-      summary: 'Counts across the system',
-      tag,
-      access: 'admin',
-      responses: { 200: { description: 'The counts', schema: statsSchema } },
-      handler: async () => {
-        const [counts, gateways, connections] = await Promise.all([deps.admin.stats(), deps.presence.gateways(), deps.presence.connections()]);
-        return { status: 200, body: { ...counts, gateways: gateways.length, connections: connections.length } };
       },
     }),
     route({

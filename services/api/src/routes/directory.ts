@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { validateTemplate } from '@tidings/email';
 import {
   notificationTypeSchema,
   notificationTypeUpsertSchema,
@@ -8,24 +7,12 @@ import {
   typeKeySchema,
   userIdSchema,
 } from '@tidings/protocol';
-import { AppError } from '@tidings/server-kit';
 import { route } from '../http/route.ts';
+import { checkTemplate } from '../http/template-problems.ts';
 import type { ApiDeps } from '../deps.ts';
 
 const recipientParams = z.strictObject({ id: userIdSchema });
 const typeParams = z.strictObject({ key: typeKeySchema });
-
-/** A type's MJML override is compiled at write time, so a broken one is refused here rather than failing every email later. */
-async function checkTemplate(template: string | null | undefined): Promise<void> {
-  if (!template) return;
-  const problems = await validateTemplate(template);
-  if (problems.length === 0) return;
-  throw new AppError(
-    'validation_failed',
-    `invalid body: template: ${problems.join('; ')}`,
-    problems.map((message) => ({ path: 'template', message })),
-  );
-}
 
 export function directoryRoutes(deps: ApiDeps) {
   return [

@@ -6,6 +6,7 @@ import {
   bulkReadSchema,
   createNotificationResultSchema,
   createNotificationSchema,
+  dryRunResultSchema,
   limits,
   listNotificationsQuerySchema,
   notificationPageSchema,
@@ -15,7 +16,7 @@ import {
   unreadCountSchema,
   uuidSchema,
 } from '@tidings/protocol';
-import { createNotifications } from '@tidings/domain';
+import { countRecipients, createNotifications } from '@tidings/domain';
 import { route } from '../http/route.ts';
 import { parseOrThrow } from '../http/validate.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -38,17 +39,26 @@ export function notificationRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/v1/notifications',
       summary: 'Create a notification for users, roles or everyone',
+      description:
+        'With `"dry_run": true` nothing is written or sent (no recipient is created, an Idempotency-Key is neither ' +
+        'checked against earlier requests nor recorded): the answer is the `recipient_count` the same request would give now.',
       tag,
       access: 'publisher',
       body: createNotificationSchema,
       headers: idempotencyHeader,
       responses: {
+        200: { description: 'Dry run: the recipients it would reach', schema: dryRunResultSchema },
         201: { description: 'Created and published', schema: createNotificationResultSchema },
         202: { description: 'Scheduled for `send_at`', schema: createNotificationResultSchema },
         422: { description: 'The Idempotency-Key was used with another body' },
       },
       handler: async ({ principal, body, req }) => {
         const idempotencyKey = parseOrThrow(idempotencyHeader, { 'idempotency-key': req.get('idempotency-key') }, 'header')['idempotency-key'];
+        if (body.dry_run === true) {
+          const recipientCount = await countRecipients(deps.create.sql, body);
+          deps.logger.debug({ by: principal.userId, type: body.type, recipients: recipientCount }, 'notification dry run');
+          return { status: 200, body: { recipient_count: recipientCount } };
+        }
         const outcome = await createNotifications(deps.create, { createdBy: principal.userId, input: body, idempotencyKey });
         deps.logger.info(
           { by: principal.userId, type: body.type, broadcast: outcome.result.broadcast_id, recipients: outcome.result.recipient_count, replayed: outcome.replayed },
