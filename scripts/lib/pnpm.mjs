@@ -47,11 +47,17 @@ export async function install(pnpm) {
 }
 
 
-/** Builds what the API serves to browsers (the `<tidings-inbox>` bundle); exits when the build fails. */
+/** Builds what the API serves to browsers (the `<tidings-inbox>` bundle and the console); exits when a build fails. */
 export async function buildWeb(pnpm, env = process.env) {
-  const code = await run(pnpm[0], [...pnpm.slice(1), '--filter', '@tidings/inbox', 'run', 'build'], { env });
-  if (code !== 0) {
-    console.error(`building the inbox element failed (exit ${code})`);
-    process.exit(code);
+  for (const [name, what] of [
+    ['@tidings/inbox', 'the inbox element'],
+    ['@tidings/console', 'the console'],
+  ]) {
+    const code = await run(pnpm[0], [...pnpm.slice(1), '--filter', name, 'run', 'build'], { env });
+    if (code !== 0) {
+      console.error(`building ${what} failed (exit ${code})`);
+      process.exit(code);
+    }
   }
 }
+

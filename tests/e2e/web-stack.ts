@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -194,4 +195,17 @@ export async function expectUnread(page: Page, count: number, timeoutMs = 10_000
     const shown = /(\d+)/.exec(name)?.[1];
     expect(Number(shown ?? 0)).toBe(count);
   }, timeoutMs);
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** An axe-core scan of the page as it is now: its serious and critical violations, as `id (nodes)`. */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the debugging protocol: the page's CSP (rightly) refuses an injected script tag.
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
+  });
 }

@@ -1,4 +1,5 @@
 import { userIdSchema } from '@tidings/protocol';
+import { gatewaySources } from './content-security.ts';
 import { html } from './html.ts';
 
 /** Who the demo signs in as when the URL names nobody (or names an id the API would refuse). */
@@ -18,19 +19,12 @@ export interface DemoPageOptions {
  * (notification icons), never framed.
  */
 export function demoContentSecurityPolicy(gatewayUrls: readonly string[]): string {
-  const connect = new Set<string>(["'self'"]);
-  for (const url of gatewayUrls) {
-    const { host, protocol } = new URL(url);
-    const secure = protocol === 'https:' || protocol === 'wss:';
-    connect.add(`${secure ? 'https' : 'http'}://${host}`);
-    connect.add(`${secure ? 'wss' : 'ws'}://${host}`);
-  }
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: https:",
-    `connect-src ${[...connect].join(' ')}`,
+    `connect-src ${["'self'", ...gatewaySources(gatewayUrls)].join(' ')}`,
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",

@@ -1,0 +1,14 @@
+export { Page, Section } from './Page.tsx';
+export { QueryState, ErrorNotice, useErrorMessage } from './QueryState.tsx';
+export { LoadMore } from './LoadMore.tsx';
+export { ConfirmDialog } from './ConfirmDialog.tsx';
+export { Field, type FieldControlProps } from './Field.tsx';
+export { StatusBadge, useStatusLabel } from './StatusBadge.tsx';
+export { Time } from './Time.tsx';
+export { JsonView } from './JsonView.tsx';
+export { CopyText } from './CopyText.tsx';
+export { Tabs, type TabItem } from './Tabs.tsx';
+export { TableWrap } from './TableWrap.tsx';
+export { AppLink, appHref, CONSOLE_BASE } from './AppLink.tsx';
+export { ScrollTable } from './ScrollTable.tsx';
+export { FieldList, type FieldRow } from './FieldList.tsx';
