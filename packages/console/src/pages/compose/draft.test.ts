@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { draftProblems, dryRunOf, emptyDraft, fieldOfPath, parseData, requestOf, splitList, targetOf } from './draft.ts';
+import { draftProblems, dryRunOf, emptyDraft, fieldOfPath, newIdempotencyKey, parseData, requestOf, splitList, targetOf } from './draft.ts';
 
 describe('compose drafts', () => {
   it('splits ids on commas and new lines', () => {
@@ -36,5 +36,11 @@ describe('compose drafts', () => {
     expect(fieldOfPath('to.user_ids.0', 'users')).toBe('userIds');
     expect(fieldOfPath('send_at', 'users')).toBe('sendAt');
     expect(fieldOfPath('whatever', 'users')).toBeNull();
+  });
+
+  it('gives each composed message its own idempotency key, without needing a secure context', () => {
+    const keys = new Set(Array.from({ length: 100 }, newIdempotencyKey));
+    expect(keys.size).toBe(100);
+    for (const key of keys) expect(key).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -129,3 +129,11 @@ export function fieldOfPath(path: string, mode: Draft['mode']): keyof Draft | nu
       return null;
   }
 }
+
+/**
+ * A fresh `Idempotency-Key` for one composed message: 128 random bits as hex. `crypto.randomUUID`
+ * exists only in secure contexts, and a console opened over plain http on a LAN address is not one.
+ */
+export function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

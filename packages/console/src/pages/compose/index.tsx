@@ -5,7 +5,7 @@ import { useApi } from '../../api/session.tsx';
 import type { CreateNotificationBody, CreateNotificationResult } from '../../api/types.ts';
 import { useFormat, useStrings } from '../../i18n/index.tsx';
 import { AppLink, ConfirmDialog, Page, useErrorMessage } from '../../ui/index.ts';
-import { draftProblems, dryRunOf, emptyDraft, fieldOfPath, localToIso, parseData, requestOf, type Draft } from './draft.ts';
+import { draftProblems, dryRunOf, emptyDraft, fieldOfPath, localToIso, newIdempotencyKey, parseData, requestOf, type Draft } from './draft.ts';
 import { MessageFields } from './MessageFields.tsx';
 import { RecipientCount, useRecipientCount } from './RecipientCount.tsx';
 import { RecipientsFieldset } from './RecipientsFieldset.tsx';
@@ -24,7 +24,7 @@ export default function ComposePage() {
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   // One key per composed message: a double click (or a retry of the same draft) sends once.
-  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, setIdempotencyKey] = useState(() => newIdempotencyKey());
   const [attempted, setAttempted] = useState(false);
   const [confirming, setConfirming] = useState(false);
 
@@ -32,7 +32,7 @@ export default function ComposePage() {
     mutationFn: (request: { body: CreateNotificationBody; key: string }) =>
       api.post<CreateNotificationResult>('/v1/notifications', request.body, { idempotencyKey: request.key }),
     onSuccess: () => {
-      setIdempotencyKey(crypto.randomUUID());
+      setIdempotencyKey(newIdempotencyKey());
       setAttempted(false);
       void queryClient.invalidateQueries({ queryKey: ['admin'] });
     },
@@ -40,7 +40,7 @@ export default function ComposePage() {
 
   const update = (patch: Partial<Draft>) => {
     setDraft((current) => ({ ...current, ...patch }));
-    setIdempotencyKey(crypto.randomUUID());
+    setIdempotencyKey(newIdempotencyKey());
   };
 
   const dryRun = useMemo(() => dryRunOf(draft), [draft]);
