@@ -79,6 +79,7 @@ if (services.some((service) => service.name === 'api')) {
       '',
       `Tidings is running (${services.map((service) => service.name).join(', ')}). Ctrl-C stops it.`,
       `  demo app     ${api.replace('127.0.0.1', 'localhost')}/demo?user=alice  (open this: the bell is the notification center)`,
+      `  console      ${api.replace('127.0.0.1', 'localhost')}/console  (admins: "Sign in for development")`,
       `  API          ${api}`,
       `  API docs     ${api}/docs`,
       `  metrics      ${api}/metrics`,

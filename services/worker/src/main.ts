@@ -117,8 +117,9 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       } else if (job.name === maintenanceJobs.statsRollup) {
         // A failure is logged by the 'failed' handler below; the next tick takes up where this one stopped.
         const rolled = await rollUpMinutes(database.sql);
-        const level = rolled.minutes > 0 || rolled.pruned > 0 ? 'info' : 'debug';
-        logger[level]({ minutes: rolled.minutes, rows: rolled.rows, pruned: rolled.pruned, until: rolled.rolledUntil }, 'stats rollup');
+        // Each tick counts the minute or so that closed since the last; only a catch-up is news.
+        const level = rolled.minutes > 2 ? 'info' : 'debug';
+        logger[level]({ minutes: rolled.minutes, rows: rolled.rows, pruned: rolled.pruned, until: rolled.rolledUntil }, 'stats rollup: closed minutes counted for the admin charts');
       } else if (job.name === maintenanceJobs.digestDaily || job.name === maintenanceJobs.digestWeekly) {
         const period = job.name === maintenanceJobs.digestDaily ? 'daily' : 'weekly';
         const ids = await openDigests(database.sql, period, new Date());
