@@ -23,6 +23,13 @@ describe.each(implementations)('%s offline queue', (_name, make) => {
     expect(await queue.after('other', 0)).toEqual([]);
   });
 
+  it('keeps one frame per seq, the one appended last', async () => {
+    const queue = make(10);
+    await queue.append('u', frames(1, 3));
+    await queue.append('u', [{ seq: 2, frame: '{"seq":2,"is_read":true}' }]);
+    expect(await queue.after('u', 0)).toEqual([frames(1, 1)[0], { seq: 2, frame: '{"seq":2,"is_read":true}' }, frames(3, 3)[0]]);
+  });
+
   it('keeps only the newest frames up to its size', async () => {
     const queue = make(3);
     await queue.append('u', frames(1, 5));

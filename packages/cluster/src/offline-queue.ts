@@ -10,14 +10,18 @@ export interface QueuedFrame {
  * The capped per-user cache of recent notification frames, written on the publish path and read
  * on reconnect, so a reconnect storm does not become a database storm.
  *
- * Guarantee: none beyond "what it returns was published". It may have lost anything (capped,
- * expired, flushed); callers check that what it returns is contiguous and fall back to Postgres
- * otherwise. Entries whose read state changed or that were deleted are removed, so a hit is never
- * stale.
+ * Guarantee: what it returns was appended, one frame per seq (the one appended last), in seq
+ * order; nothing beyond that. It may have lost anything (capped to the newest `size` seqs,
+ * expired, flushed), so callers check that what it returns is contiguous and fall back to Postgres
+ * otherwise. It knows nothing of read state: a hit stays fresh only because writers `forget` the
+ * notifications whose read state changed or that were deleted, and a forget removes only what is
+ * stored when it runs (an append that lands after it, from a publish or relay that read the row
+ * before the change, stores the old frame again).
  */
 export interface OfflineQueue {
+  /** Stores frames by seq, each replacing a stored frame of the same seq, then drops the oldest beyond the size. */
   append(userId: string, entries: readonly QueuedFrame[]): Promise<void>;
-  /** Frames with a seq greater than `since`, in seq order. */
+  /** Frames with a seq greater than `since`, one per seq, in seq order. */
   after(userId: string, since: number): Promise<QueuedFrame[]>;
   /** Drops the given seqs, or the user's whole queue when `seqs` is omitted. */
   forget(userId: string, seqs?: readonly number[]): Promise<void>;
@@ -39,13 +43,11 @@ export class RedisOfflineQueue implements OfflineQueue {
   async append(userId: string, entries: readonly QueuedFrame[]): Promise<void> {
     if (entries.length === 0) return;
     const key = this.key(userId);
-    const args = entries.flatMap((entry) => [entry.seq, entry.frame]);
-    await this.redis
-      .multi()
-      .zadd(key, ...args)
-      .zremrangebyrank(key, 0, -(this.size + 1))
-      .expire(key, this.ttlSeconds)
-      .exec();
+    // Frames are members scored by seq: a new frame of a stored seq (a republish, with its read
+    // state as of then) is another member, so the old one goes first.
+    const transaction = this.redis.multi();
+    for (const entry of entries) transaction.zremrangebyscore(key, entry.seq, entry.seq).zadd(key, entry.seq, entry.frame);
+    await transaction.zremrangebyrank(key, 0, -(this.size + 1)).expire(key, this.ttlSeconds).exec();
   }
 
   async after(userId: string, since: number): Promise<QueuedFrame[]> {

@@ -28,14 +28,27 @@ export function presenceKeys(prefix: string) {
 }
 
 /**
- * Who is connected. Guarantee: eventually consistent; a connection of a crashed gateway stops being
- * reported once that gateway's lease expires (two heartbeats).
+ * Who is connected, as the API and operators see it.
+ *
+ * Guarantee: a connection is listed while its gateway's lease lives, from the moment the
+ * gateway's `add` resolved until its `remove`, the gateway's `unregister` or a `reapDead` that
+ * found the lease expired resolved. So a reader may still list connections that are gone: those
+ * of a crashed gateway until its lease runs out (two heartbeats), and one whose `remove` failed for
+ * as long as its gateway lives.
  */
 export interface PresenceReader {
-  /** Live gateway ids. */
+  /** Ids of the gateways whose lease is live, each once, in ascending order. */
   gateways(): Promise<string[]>;
-  /** Live connections, of one user or of everyone. */
+  /**
+   * The listed connections of one user (none for an unknown user) or, without `userId`, of
+   * everyone, each once, in the order of `compareConnections`.
+   */
   connections(userId?: string): Promise<ConnectionInfo[]>;
+}
+
+/** The order `PresenceReader.connections` answers in: oldest first, then by connection id. */
+export function compareConnections(a: ConnectionInfo, b: ConnectionInfo): number {
+  return a.connected_at.localeCompare(b.connected_at) || a.connection_id.localeCompare(b.connection_id);
 }
 
 export class RedisPresenceReader implements PresenceReader {
@@ -77,7 +90,7 @@ export class RedisPresenceReader implements PresenceReader {
         }
       }
     }
-    return result.sort((a, b) => a.connected_at.localeCompare(b.connected_at) || a.connection_id.localeCompare(b.connection_id));
+    return result.sort(compareConnections);
   }
 }
 
@@ -91,18 +104,30 @@ function parseEntry(raw: string): Record<string, unknown> | undefined {
 }
 
 /**
- * The gateway's side of presence. Guarantee: a gateway's connections are reported while its lease
- * lives; a crashed gateway's connections disappear when the lease expires (two heartbeats), and
- * the next live gateway's `reapDead` removes the stale entries.
+ * One gateway's side of presence: its lease and its connections.
+ *
+ * Guarantee: what a call wrote is seen by every reader once it resolved. A gateway is live while
+ * its lease is: the lease runs out `leaseMs` after the last `renewLease`, and from then on the
+ * gateway and its connections are no longer listed, whatever is still stored. The stored entries of
+ * an expired gateway stay (unlisted, listed again if that gateway renews in time) until a live
+ * gateway's `reapDead` removes them.
  */
 export interface PresenceWriter {
-  /** Registers the gateway and takes (or renews) its lease for `leaseMs`. */
+  /** Registers the gateway and takes (or renews) its lease: live for `leaseMs` from now. */
   renewLease(leaseMs: number): Promise<void>;
+  /** Lists `connection` under this gateway. Adding the same connection id again replaces it. */
   add(connection: ConnectionInfo): Promise<void>;
+  /** Stops listing a connection of this gateway. Unknown connections are ignored. */
   remove(connection: Pick<ConnectionInfo, 'connection_id' | 'user_id'>): Promise<void>;
-  /** Deletes the entries of gateways whose lease has expired. Answers how many it removed. */
+  /**
+   * Deletes the stored entries of every gateway whose lease has expired, so a renewal after that
+   * lists none of them again. Answers how many connections it removed. Live gateways keep theirs.
+   */
   reapDead(): Promise<number>;
-  /** On shutdown: drops the lease and every entry of this gateway. */
+  /**
+   * On shutdown: drops the lease and every entry of this gateway, so neither is listed any more.
+   * Idempotent.
+   */
   unregister(): Promise<void>;
 }
 
