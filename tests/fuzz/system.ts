@@ -96,16 +96,15 @@ export class FuzzSystem {
   }
 
   /**
-   * Every process is alive and ready (the mailbox, which has no dependencies, only has `/healthz`),
+   * Every process is alive and ready (`/readyz`; the mailbox has no dependencies to check),
    * and none logged an error: a fault caught and answered politely is still a fault.
    */
   async expectHealthy(): Promise<void> {
     expect(this.errorLines().slice(0, 10)).toEqual([]);
     for (const service of this.services) {
       expect(service.alive(), `${service.name} died:\n${service.lines.slice(-20).join('\n')}`).toBe(true);
-      const path = service.name === 'mailbox' ? '/healthz' : '/readyz';
-      const response = await fetch(`http://127.0.0.1:${service.port}${path}`, { signal: AbortSignal.timeout(5_000) });
-      expect(response.status, `${service.name} ${path}: ${await response.text()}`).toBe(200);
+      const response = await fetch(`http://127.0.0.1:${service.port}/readyz`, { signal: AbortSignal.timeout(5_000) });
+      expect(response.status, `${service.name} /readyz: ${await response.text()}`).toBe(200);
     }
   }
 

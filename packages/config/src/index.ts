@@ -46,6 +46,11 @@ const envSchema = z
     API_PORT: port(3000),
     GATEWAY_PORT: port(3001),
     WORKER_PORT: port(3003),
+    /** The dev mailbox (`services/mailbox`): its SMTP and HTTP ports, where both listen, and how many messages it keeps. */
+    MAILBOX_SMTP_PORT: port(1025),
+    MAILBOX_HTTP_PORT: port(8025),
+    MAILBOX_HOST: z.string().min(1).default('127.0.0.1'),
+    MAILBOX_LIMIT: positiveInt(500),
     OFFLINE_QUEUE_SIZE: positiveInt(100),
     HEARTBEAT_MS: z.coerce.number().int().min(1_000).default(30_000),
     MAX_CONNECTIONS_PER_USER: positiveInt(20),

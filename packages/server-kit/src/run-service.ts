@@ -3,6 +3,8 @@ import { createLogger, type Logger } from './logger.ts';
 
 export interface RunningService {
   url: string;
+  /** Other addresses the service listens on, logged beside `url` (the dev mailbox's `smtp`). */
+  addresses?: Readonly<Record<string, string>>;
   /** Graceful and idempotent. */
   close(): Promise<void>;
 }
@@ -33,7 +35,7 @@ export async function runService(service: ServiceDefinition): Promise<void> {
   exitOnFatal(logger, service.name);
   await service.prepare?.(config);
   const running = await service.start(config, logger);
-  logger.info({ url: running.url }, `${service.name} listening`);
+  logger.info({ ...running.addresses, url: running.url }, `${service.name} listening`);
   const stop = (signal: string) => {
     logger.info({ signal }, `${service.name} shutting down`);
     running.close().then(

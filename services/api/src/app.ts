@@ -5,11 +5,10 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { limits } from '@tidings/protocol';
-import { AppError, metricFactories, redactUrl } from '@tidings/server-kit';
+import { AppError, createOpsHandler, metricFactories, mountOps, opsPaths, readinessChecks, redactUrl } from '@tidings/server-kit';
 import type { ApiDeps } from './deps.ts';
 import { authorize } from './http/auth.ts';
 import { errorHandler, notFoundHandler, toAppError } from './http/errors.ts';
-import { mountHealth } from './http/health.ts';
 import { sendPage } from './http/html.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import type { BodyFormat, RouteSpec } from './http/route.ts';
@@ -103,7 +102,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(
     pinoHttp({
       logger: deps.logger,
-      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      autoLogging: { ignore: (req) => opsPaths.includes(req.url ?? '') },
       customProps: (_req, res) => ({ user: (res as express.Response).locals?.principal?.userId }),
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       quietReqLogger: true,
@@ -123,7 +122,13 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
 
-  mountHealth(app, { sql: deps.database.sql, redis: deps.redis, registry: deps.registry });
+  mountOps(
+    app,
+    createOpsHandler({
+      registry: deps.registry,
+      checks: { postgres: readinessChecks.postgres(deps.database.sql), redis: readinessChecks.redis(deps.redis) },
+    }),
+  );
   mountWebAssets(app, deps.config, deps.logger);
   mountConsole(app, deps.config, deps.logger);
 

@@ -41,8 +41,10 @@ describe('when Postgres goes away', () => {
     expect(listed.status).toBe(503);
     const ready = await h.request('GET', '/readyz');
     expect(ready.status).toBe(503);
-    expect(ready.body.checks.postgres).toMatch(/^unavailable/);
-    expect(ready.body.checks.redis).toBe('ok');
+    expect(ready.body.error.code).toBe('database_unavailable');
+    expect(ready.body.error.message).toBe('not ready: postgres');
+    expect(ready.body.error.details.checks.postgres).toMatch(/^unavailable/);
+    expect(ready.body.error.details.checks.redis).toBe('ok');
     expect((await h.request('GET', '/healthz')).status).toBe(200);
 
     await pgProxy.restore();
@@ -69,7 +71,8 @@ describe('when Redis goes away', () => {
     expect(connections.body.error.code).toBe('redis_unavailable');
     const ready = await h.request('GET', '/readyz');
     expect(ready.status).toBe(503);
-    expect(ready.body.checks.redis).toMatch(/^unavailable/);
+    expect(ready.body.error.code).toBe('redis_unavailable');
+    expect(ready.body.error.details.checks.redis).toMatch(/^unavailable/);
     expect((await h.request('GET', '/v1/notifications', { token: h.userToken(user) })).status).toBe(200);
 
     await redisProxy.restore();

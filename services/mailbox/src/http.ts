@@ -1,18 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { escapeHtml } from '@tidings/email/placeholders';
-import { guardHttpServer, httpServerOptions, requestTarget, type Logger } from '@tidings/server-kit';
+import { guardHttpServer, httpServerOptions, requestTarget, type Logger, type OpsHandler } from '@tidings/server-kit';
 import type { MessageStore, StoredMessage } from './store.ts';
 
 /**
  * The mailbox's pages and JSON API. Every value from a message is HTML-escaped; a message's HTML
  * is shown only inside `<iframe sandbox="" srcdoc="…">`, so its scripts, forms and links cannot
  * run or navigate, and the page's Content-Security-Policy (inherited by the srcdoc frame) blocks
- * scripts again.
+ * scripts again. `ops` answers `/healthz`, `/readyz` and `/metrics`.
  */
-export function createHttpServer(store: MessageStore, logger: Logger): Server {
+export function createHttpServer(store: MessageStore, logger: Logger, ops: OpsHandler): Server {
   const server = createServer(httpServerOptions, (req, res) => {
     try {
-      route(store, req, res);
+      if (!ops(req, res)) route(store, req, res);
     } catch (error) {
       logger.error({ err: error, method: req.method, path: requestTarget(req).pathname }, 'mailbox request failed');
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
@@ -37,7 +37,6 @@ function route(store: MessageStore, req: IncomingMessage, res: ServerResponse): 
   const messagePage = /^\/messages\/(\d+)$/.exec(path);
   const messageJson = /^\/api\/messages\/(\d+)$/.exec(path);
 
-  if (path === '/healthz' && method === 'GET') return send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
   if (path === '/' && method === 'GET') return sendHtml(res, 200, listPage(store.list()));
   if (path === '/clear' && method === 'POST') {
     store.clear();

@@ -126,6 +126,17 @@ describe('dev mailbox', () => {
     expect(await (await fetch(`${base}/`)).text()).toContain('No messages yet');
   });
 
+  it('answers /healthz, /readyz and /metrics like every service', async () => {
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', checks: {} });
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('process_cpu_user_seconds_total{service="mailbox"}');
+    expect((await fetch(`${base}/healthz`, { method: 'HEAD' })).status).toBe(200);
+  });
+
   it('answers 404 and 405 as JSON', async () => {
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     const wrong = await fetch(`${base}/api/messages`, { method: 'PUT' });

@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
-import { createLogger, exitOnFatal, type Logger } from '@tidings/server-kit';
+import { createLogger, createOpsHandler, createRegistry, runService, type Logger } from '@tidings/server-kit';
 import { createHttpServer } from './http.ts';
 import { createSmtpServer } from './smtp.ts';
 import { MessageStore } from './store.ts';
@@ -41,7 +40,8 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
   const logger = options.logger ?? createLogger('mailbox', 'silent');
   const store = new MessageStore(options.limit ?? 500);
   const smtp = createSmtpServer(store, logger);
-  const http: Server = createHttpServer(store, logger);
+  // No dependency to be ready for: `/readyz` answers like `/healthz`, `/metrics` the process metrics.
+  const http: Server = createHttpServer(store, logger, createOpsHandler({ registry: createRegistry('mailbox') }));
 
   await listen(smtp, options.smtpPort ?? 1025, host);
   try {
@@ -52,7 +52,6 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
   }
   const smtpPort = (smtp.server.address() as AddressInfo).port;
   const httpPort = (http.address() as AddressInfo).port;
-  logger.info({ smtp: `smtp://${host}:${smtpPort}`, http: `http://${host}:${httpPort}` }, 'dev mailbox listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -67,35 +66,14 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
   return { smtpPort, httpPort, store, close };
 }
 
-const envSchema = z.object({
-  MAILBOX_SMTP_PORT: z.coerce.number().int().min(0).max(65_535).default(1025),
-  MAILBOX_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8025),
-  MAILBOX_HOST: z.string().min(1).default('127.0.0.1'),
-  MAILBOX_LIMIT: z.coerce.number().int().positive().default(500),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
-
-async function main(): Promise<void> {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) console.error(`${issue.path.join('.')}: ${issue.message}`);
-    process.exit(1);
-  }
-  const env = parsed.data;
-  const logger = createLogger('mailbox', env.LOG_LEVEL);
-  exitOnFatal(logger, 'mailbox');
-  const mailbox = await startMailbox({ smtpPort: env.MAILBOX_SMTP_PORT, httpPort: env.MAILBOX_HTTP_PORT, host: env.MAILBOX_HOST, limit: env.MAILBOX_LIMIT, logger });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      void mailbox.close().then(() => process.exit(0));
-    });
-  }
-}
-
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
+  await runService({
+    name: 'mailbox',
+    start: async (config, logger) => {
+      const host = config.MAILBOX_HOST;
+      const mailbox = await startMailbox({ smtpPort: config.MAILBOX_SMTP_PORT, httpPort: config.MAILBOX_HTTP_PORT, host, limit: config.MAILBOX_LIMIT, logger });
+      const url = `http://${host}:${mailbox.httpPort}`;
+      return { url, addresses: { smtp: `smtp://${host}:${mailbox.smtpPort}`, http: url }, close: mailbox.close };
+    },
   });
 }

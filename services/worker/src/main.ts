@@ -9,7 +9,7 @@ import { createDatabase, prepareDatabase } from '@tidings/db';
 import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, rollUpMinutes, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
 import { EmailRenderer, Mailer } from '@tidings/email';
 import { bullPrefix, emailDispatcher, emailQueue, maintenanceJobs, queueMarkerKey, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
-import { createLogger, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, requestTarget, runService, type Logger } from '@tidings/server-kit';
+import { AppError, createLogger, createOpsHandler, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, readinessChecks, runService, type Logger } from '@tidings/server-kit';
 import { emailDelivery } from './email.ts';
 import { RedisDataLossWatch } from './redis-data-loss.ts';
 
@@ -170,36 +170,27 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   );
   await dataLoss.start();
 
-  const server: Server = guardHttpServer(createServer(httpServerOptions, (req, res) => {
-    const json = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    const path = requestTarget(req).pathname;
-    if (path === '/healthz') return json(200, { status: 'ok' });
-    if (path === '/readyz') {
-      void Promise.all([
-        database.sql`select 1`.then(() => 'ok', (error: Error) => `unavailable: ${error.message}`),
-        redis.ping().then(() => 'ok', (error: Error) => `unavailable: ${error.message}`),
-      ]).then(([postgres, redisCheck]) => {
-        const ok = postgres === 'ok' && redisCheck === 'ok';
-        json(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks: { postgres, redis: redisCheck } });
-      });
-      return;
-    }
-    if (path === '/metrics') {
-      void (async () => {
-        for (const queue of [scheduled, maintenance, emails]) {
-          const counts = await queue.getJobCounts('waiting', 'delayed', 'active').catch(() => undefined);
-          if (counts) depth.set({ queue: queue.name }, (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.active ?? 0));
-        }
-        res.writeHead(200, { 'content-type': registry.contentType });
-        res.end(await registry.metrics());
-      })();
-      return;
-    }
-    json(404, { error: { code: 'not_found', message: 'no such route' } });
-  }), logger);
+  const ops = createOpsHandler({
+    registry,
+    checks: { postgres: readinessChecks.postgres(database.sql), redis: readinessChecks.redis(redis) },
+    // The queues' connection waits for Redis rather than failing: while it is away, a scrape
+    // answers with the depths from before.
+    beforeMetrics: async () => {
+      for (const queue of [scheduled, maintenance, emails]) {
+        const counts = await queue.getJobCounts('waiting', 'delayed', 'active').catch(() => undefined);
+        if (counts) depth.set({ queue: queue.name }, (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.active ?? 0));
+      }
+    },
+  });
+  const server: Server = guardHttpServer(
+    createServer(httpServerOptions, (req, res) => {
+      if (ops(req, res)) return;
+      const body = JSON.stringify(new AppError('not_found', 'no such route').toBody());
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(body);
+    }),
+    logger,
+  );
   server.listen(port);
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
