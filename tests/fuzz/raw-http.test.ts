@@ -180,9 +180,12 @@ it('no bytes make any HTTP port answer 5xx or an error outside the JSON shape, a
 // whatever the seed: bytes after an HTTP/1.0 request's head (a response delimited by the
 // connection's close must not get a second response written after it), and an absolute-form
 // target `new URL` cannot parse. A request line with no version must be judged by its target as
-// one with a version is: the mailbox's message page answers a person with a page either way.
+// one with a version is: the mailbox's message page answers a person with a page either way. A
+// body that breaks after a close-delimited answer was written must not get a second answer.
 it.each([
   ['a message page asked for with no HTTP version', 'GET /messages/1\r\nHost: x\r\n\r\n'],
+  ['a broken chunked body after an HTTP/1.0 request was answered', 'GET /nope HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
+  ['a broken chunked body after an HTTP/1.0 POST was answered', 'POST /v1/sse HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\nxyz'],
   ['bytes after an HTTP/1.0 request', 'GET /nope HTTP/1.0\r\n\r\n\u0000'],
   ['an absolute-form target that is no URL', 'GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n'],
 ])('%s: every HTTP port answers in the JSON shape', async (_name, text) => {

@@ -56,9 +56,26 @@ export const httpServerOptions = { requireHostHeader: false } as const;
  * are not logged: they may hold a token.
  */
 export function guardHttpServer<S extends Server>(server: S, logger: Logger): S {
+  // Connections whose last answer ends only with the connection (HTTP/1.0 without keep-alive, or
+  // `Connection: close`): anything written after it would be read as part of it.
+  const answeredForGood = new WeakSet<Socket>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    res.once('finish', () => {
+      if (!res.shouldKeepAlive) answeredForGood.add(socket);
+    });
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
+      return;
+    }
+    // A broken body after such an answer (`GET /x HTTP/1.0` with `Transfer-Encoding: chunked`
+    // and no valid chunk), whether or not that answer has left the socket yet: the connection just
+    // closes. (Node keeps the response in hand on the socket until then; there is no public handle.)
+    const inHand = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (answeredForGood.has(socket) || (inHand?.writableFinished && !inHand.shouldKeepAlive)) {
+      socket.end();
       return;
     }
     // Bytes after a request the connection closes with (`GET / HTTP/1.0\r\n\r\n\0`): its answer
@@ -68,12 +85,10 @@ export function guardHttpServer<S extends Server>(server: S, logger: Logger): S 
       return;
     }
     // Likewise while an earlier request on this connection is still being answered: that answer
-    // is let finish, then the connection closes. (Node keeps the response in hand on the socket;
-    // there is no public handle to it.)
-    const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (pending && !pending.writableFinished) {
-      pending.once('finish', () => socket.end());
-      pending.once('close', () => socket.destroy());
+    // is let finish, then the connection closes.
+    if (inHand && !inHand.writableFinished) {
+      inHand.once('finish', () => socket.end());
+      inHand.once('close', () => socket.destroy());
       return;
     }
     const code = clientErrorCode(error);
