@@ -13,3 +13,4 @@ export * from './scheduled.ts';
 export * from './outbox-relay.ts';
 export * from './email.ts';
 export * from './stats-rollup.ts';
+export * from './gateway-reads.ts';

@@ -22,7 +22,7 @@ interface HeldFrame {
 /**
  * One client connection: a sink plus the little state delivery needs. Kept deliberately small (no
  * timers or closures of its own) because a gateway holds tens of thousands of them; the shared
- * sweeps in `gateway.ts` do heartbeats and token expiry for all of them at once.
+ * sweeps in `sweeps.ts` do heartbeats and token expiry for all of them at once.
  */
 export class Connection {
   /** Highest seq written to this connection; a resync after a Redis outage replays from here. */

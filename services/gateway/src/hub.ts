@@ -1,8 +1,9 @@
 import type { Broker, Channels } from '@tidings/cluster';
-import type { Sql } from '@tidings/db';
-import type { BroadcastEvent, BusEvent, WireNotification } from '@tidings/protocol';
+import type { BroadcastRecipient } from '@tidings/domain';
+import type { BroadcastEvent, WireNotification } from '@tidings/protocol';
 import { closeCodes } from '@tidings/protocol';
 import type { Logger } from '@tidings/server-kit';
+import { decodeBusEvent, type BusEventRejection } from './bus-events.ts';
 import type { Connection } from './connection.ts';
 import { frames } from './frames.ts';
 import { inSlices } from './sweep.ts';
@@ -12,13 +13,24 @@ export interface HubMetrics {
   delivered(createdAt: string): void;
 }
 
-/** How many local recipients one broadcast lookup asks Postgres about at a time. */
+/** The ids and seqs a broadcast gave those of `userIds` it reached (the gateway asks Postgres). */
+export type BroadcastLookup = (broadcastId: string, userIds: readonly string[]) => Promise<readonly BroadcastRecipient[]>;
+
+/** How many local recipients one broadcast lookup asks about at a time. */
 const BROADCAST_LOOKUP_CHUNK = 5_000;
+
+/** The log line of each way a bus message can be unusable. */
+const rejectionMessages: Record<BusEventRejection['reason'], string> = {
+  unparsable: 'unparsable bus message dropped',
+  unknown_kind: 'unknown bus event dropped',
+  invalid: 'invalid bus event dropped',
+};
 
 /**
  * The gateway's local connections, by user, and the routing of bus events to them. A user's
  * channel is subscribed while the user has at least one connection here, so a gateway receives
- * only what its own users need (plus the broadcast channel).
+ * only what its own users need (plus the broadcast channel). Every message is checked against the
+ * bus event schema as it arrives; one that fails is logged and dropped, and the next is delivered.
  */
 export class Hub {
   private readonly users = new Map<string, Set<Connection>>();
@@ -29,7 +41,7 @@ export class Hub {
   constructor(
     private readonly broker: Broker,
     private readonly channels: Channels,
-    private readonly sql: Sql,
+    private readonly lookupBroadcast: BroadcastLookup,
     private readonly logger: Logger,
     private readonly metrics: HubMetrics,
   ) {}
@@ -51,7 +63,7 @@ export class Hub {
   }
 
   async start(): Promise<void> {
-    await this.broker.subscribe(this.channels.broadcast, (payload) => void this.onBroadcast(payload));
+    await this.broker.subscribe(this.channels.broadcast, this.onBroadcastMessage);
   }
 
   /** Registers a connection; resolves once its user's channel is subscribed. */
@@ -88,15 +100,12 @@ export class Hub {
     return next;
   }
 
-  private readonly onUserMessage = (payload: string): void => {
-    let event: BusEvent;
-    try {
-      event = JSON.parse(payload) as BusEvent;
-    } catch {
-      this.logger.warn({ payload: payload.slice(0, 200) }, 'unparsable bus message dropped');
-      return;
-    }
-    const targets = 'user_id' in event ? this.users.get(event.user_id) : undefined;
+  private readonly onUserMessage = (payload: string, channel: string): void => {
+    const decoded = decodeBusEvent(payload);
+    if (!decoded.ok) return this.dropRejected(channel, decoded.rejection);
+    const event = decoded.event;
+    if (event.kind === 'broadcast') return this.dropMisrouted(channel, event.kind);
+    const targets = this.users.get(event.user_id);
     if (!targets) return;
     switch (event.kind) {
       case 'notification':
@@ -112,10 +121,24 @@ export class Hub {
         for (const connection of [...targets]) connection.sink.close(closeCodes.forcedDisconnect, 'disconnected by an admin');
         this.logger.info({ user: event.user_id, connections: targets.size }, 'user disconnected by admin');
         break;
-      default:
-        this.logger.warn({ kind: (event as { kind?: unknown }).kind }, 'unknown bus event dropped');
     }
   };
+
+  private readonly onBroadcastMessage = (payload: string, channel: string): void => {
+    const decoded = decodeBusEvent(payload);
+    if (!decoded.ok) return this.dropRejected(channel, decoded.rejection);
+    if (decoded.event.kind !== 'broadcast') return this.dropMisrouted(channel, decoded.event.kind);
+    void this.onBroadcast(decoded.event);
+  };
+
+  /** Logs where the message went wrong, never its content (titles, bodies and data are users' data). */
+  private dropRejected(channel: string, rejection: BusEventRejection): void {
+    this.logger.warn({ channel, kind: rejection.kind, problems: rejection.problems }, rejectionMessages[rejection.reason]);
+  }
+
+  private dropMisrouted(channel: string, kind: string): void {
+    this.logger.warn({ channel, kind }, 'bus event on the wrong channel dropped');
+  }
 
   private deliverNotification(targets: ReadonlySet<Connection>, notification: WireNotification): void {
     const written = this.writeNotification(targets, notification);
@@ -142,26 +165,17 @@ export class Hub {
    * A send to many users arrives once; this gateway looks up the ids and seqs of its own local
    * recipients and writes each their frame.
    */
-  private async onBroadcast(payload: string): Promise<void> {
-    let event: BroadcastEvent;
-    try {
-      event = JSON.parse(payload) as BroadcastEvent;
-    } catch {
-      this.logger.warn('unparsable broadcast message dropped');
-      return;
-    }
+  private async onBroadcast(event: BroadcastEvent): Promise<void> {
     const local = [...this.users.keys()];
     let written = 0;
     try {
       for (let i = 0; i < local.length; i += BROADCAST_LOOKUP_CHUNK) {
         const chunk = local.slice(i, i + BROADCAST_LOOKUP_CHUNK);
-        const rows = await this.sql<{ user_id: string; id: string; seq: string }[]>`
-          select user_id, id, seq from notifications
-          where broadcast_id = ${event.broadcast_id} and user_id = any(${chunk}::text[]) and seq is not null`;
+        const rows = await this.lookupBroadcast(event.broadcast_id, chunk);
         // Written in slices, so live frames of other users are not held up behind a big send.
         await inSlices(rows, (row) => {
-          const targets = this.users.get(row.user_id);
-          if (targets) written += this.writeNotification(targets, { ...event.notification, id: row.id, seq: Number(row.seq) });
+          const targets = this.users.get(row.userId);
+          if (targets) written += this.writeNotification(targets, { ...event.notification, id: row.id, seq: row.seq });
         });
       }
       if (written > 0) {

@@ -1,6 +1,6 @@
 import type { OfflineQueue, QueuedFrame } from '@tidings/cluster';
 import type { Sql } from '@tidings/db';
-import { wireColumns, wireFromRow, type WireRow } from '@tidings/domain';
+import { inboxSnapshot, lastSeqOf, notificationsAfter } from '@tidings/domain';
 import type { Logger } from '@tidings/server-kit';
 import type { Connection } from './connection.ts';
 import { frames } from './frames.ts';
@@ -23,18 +23,8 @@ export class Replayer {
   ) {}
 
   /** The user's newest seq and unread count, for `connection_established`. */
-  async snapshot(userId: string): Promise<{ lastSeq: number; unread: number }> {
-    const [row] = await this.sql<{ last_seq: string; unread: number }[]>`
-      select r.last_seq,
-             (select count(*)::int from notifications n
-               where n.user_id = r.id and not n.is_read and n.deleted_at is null and n.seq is not null) as unread
-      from recipients r where r.id = ${userId}`;
-    return { lastSeq: Number(row?.last_seq ?? 0), unread: row?.unread ?? 0 };
-  }
-
-  async lastSeq(userId: string): Promise<number> {
-    const [row] = await this.sql<{ last_seq: string }[]>`select last_seq from recipients where id = ${userId}`;
-    return Number(row?.last_seq ?? 0);
+  snapshot(userId: string): Promise<{ lastSeq: number; unread: number }> {
+    return inboxSnapshot(this.sql, userId);
   }
 
   /**
@@ -59,7 +49,7 @@ export class Replayer {
     let covered = since;
     let count = 0;
     try {
-      const lastSeq = knownLastSeq ?? (await this.lastSeq(connection.userId));
+      const lastSeq = knownLastSeq ?? (await lastSeqOf(this.sql, connection.userId));
       if (since < lastSeq) {
         const queued = await this.fromQueue(connection.userId, since);
         if (isWhole(queued, since, lastSeq)) {
@@ -92,16 +82,12 @@ export class Replayer {
     let after = since;
     let count = 0;
     for (;;) {
-      const rows = await this.sql<WireRow[]>`
-        select ${wireColumns(this.sql)} from notifications
-        where user_id = ${connection.userId} and seq > ${after} and seq <= ${lastSeq} and deleted_at is null
-        order by seq limit ${PAGE}`;
-      for (const row of rows) {
-        const notification = wireFromRow(row);
+      const page = await notificationsAfter(this.sql, connection.userId, after, lastSeq, PAGE);
+      for (const notification of page) {
         if (connection.replayed(notification.seq, notification.type, frames.notification(notification))) count++;
         after = notification.seq;
       }
-      if (rows.length < PAGE || connection.closed) return count;
+      if (page.length < PAGE || connection.closed) return count;
     }
   }
 }
