@@ -280,6 +280,38 @@ describe('accessibility', () => {
     }
   }, 180_000);
 
+  it('is usable by keyboard alone: the skip link, the navigation, and a dialog that takes focus and gives it back', async () => {
+    const page = await signedInConsole(stack);
+    const focused = () => page.evaluate(() => ({ text: document.activeElement?.textContent?.trim() ?? '', inDialog: !!document.activeElement?.closest('dialog'), id: document.activeElement?.id ?? '' }));
+    await page.reload();
+    await heading(page, 'Overview').waitFor();
+    await page.keyboard.press('Tab');
+    expect((await focused()).text).toBe('Skip to main content');
+    for (let i = 0; i < 40 && (await focused()).text !== 'Compose'; i++) await page.keyboard.press('Tab');
+    expect((await focused()).text).toBe('Compose');
+    await page.keyboard.press('Enter');
+    await heading(page, 'Compose').waitFor();
+    // Everyone, then Send, by keys only: the confirmation takes focus, Escape gives it back.
+    await page.getByRole('radio', { name: 'Users' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('radio', { name: 'Everyone' }).isChecked()).resolves.toBe(true);
+    await page.getByRole('main').getByLabel('Type').focus();
+    await page.keyboard.type('keyboard.check');
+    await page.keyboard.press('Tab');
+    for (let i = 0; i < 10 && !(await page.getByRole('main').getByLabel('Title').evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    await page.keyboard.type('By keyboard');
+    const send = page.getByRole('button', { name: 'Send', exact: true });
+    await send.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await expect.poll(async () => (await focused()).inDialog).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').isVisible()).toBe(false);
+    await expect.poll(() => send.evaluate((el) => el === document.activeElement)).toBe(true);
+    expectNoProblems(page);
+  });
+
   it('opens the navigation from the menu button on a phone', async () => {
     const page = await signedInConsole(stack, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const menu = page.getByRole('button', { name: 'Menu' });
