@@ -186,6 +186,7 @@ it.each([
   ['a message page asked for with no HTTP version', 'GET /messages/1\r\nHost: x\r\n\r\n'],
   ['a broken chunked body after an HTTP/1.0 request was answered', 'GET /nope HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
   ['a broken chunked body after an HTTP/1.0 POST was answered', 'POST /v1/sse HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\nxyz'],
+  ['bytes after an HTTP/1.0 keep-alive request whose answer has no length', 'GET / HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n\u0000'],
   ['bytes after an HTTP/1.0 request', 'GET /nope HTTP/1.0\r\n\r\n\u0000'],
   ['an absolute-form target that is no URL', 'GET http://[ HTTP/1.1\r\nHost: x\r\n\r\n'],
 ])('%s: every HTTP port answers in the JSON shape', async (_name, text) => {

@@ -44,6 +44,15 @@ export function rawErrorResponse(error: AppError, headers: Record<string, string
 }
 
 /**
+ * Whether an answer is the connection's last: the client did not ask to keep it alive, or the
+ * answer has no length an HTTP/1.0 client can read (Node then ends it with the connection, and
+ * marks it `_last`, a field it has kept for as long as it has had keep-alive).
+ */
+function endsConnection(res: ServerResponse): boolean {
+  return !res.shouldKeepAlive || (res as ServerResponse & { _last?: boolean })._last === true;
+}
+
+/**
  * Options every HTTP server of Tidings is created with: a request without a Host header is served
  * like any other (no route depends on it), rather than answered by Node with a bare 400.
  */
@@ -62,7 +71,7 @@ export function guardHttpServer<S extends Server>(server: S, logger: Logger): S 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
     res.once('finish', () => {
-      if (!res.shouldKeepAlive) answeredForGood.add(socket);
+      if (endsConnection(res)) answeredForGood.add(socket);
     });
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -74,7 +83,7 @@ export function guardHttpServer<S extends Server>(server: S, logger: Logger): S 
     // and no valid chunk), whether or not that answer has left the socket yet: the connection just
     // closes. (Node keeps the response in hand on the socket until then; there is no public handle.)
     const inHand = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (answeredForGood.has(socket) || (inHand?.writableFinished && !inHand.shouldKeepAlive)) {
+    if (answeredForGood.has(socket) || (inHand?.writableFinished && endsConnection(inHand))) {
       socket.end();
       return;
     }
