@@ -44,6 +44,16 @@ export function rawErrorResponse(error: AppError, headers: Record<string, string
 }
 
 /**
+ * An error in the JSON shape on a plain node:http response, with its length, so even an HTTP/1.0
+ * client can tell where it ends (without one, Node can only end it with the connection).
+ */
+export function sendError(res: ServerResponse, error: AppError, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(error.toBody());
+  res.writeHead(error.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  res.end(body);
+}
+
+/**
  * Whether an answer is the connection's last: the client did not ask to keep it alive, or the
  * answer has no length an HTTP/1.0 client can read (Node then ends it with the connection, and
  * marks it `_last`, a field it has kept for as long as it has had keep-alive).

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { limits } from '@tidings/protocol';
-import { AppError, createOpsHandler, metricFactories, mountOps, opsPaths, readinessChecks, redactUrl } from '@tidings/server-kit';
+import { AppError, createOpsHandler, metricFactories, mountOps, opsPaths, readinessChecks, redactUrl, sendError } from '@tidings/server-kit';
 import type { ApiDeps } from './deps.ts';
 import { authorize } from './http/auth.ts';
 import { errorHandler, notFoundHandler, toAppError } from './http/errors.ts';
@@ -172,8 +172,7 @@ export function requestListener(app: Express): (req: IncomingMessage, res: Serve
         return;
       }
       const appError = error === undefined ? new AppError('not_found', 'no route for this request target') : toAppError(error);
-      res.writeHead(appError.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(appError.toBody()));
+      sendError(res, appError);
     });
   };
 }

@@ -1,13 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { AppError, guardHttpServer, httpServerOptions, requestTarget, type Logger } from '@tidings/server-kit';
+import { AppError, guardHttpServer, httpServerOptions, requestTarget, sendError, type Logger } from '@tidings/server-kit';
 import { createOpsRoutes, type OpsState } from './ops-routes.ts';
-
-/** An error in the JSON shape on a plain HTTP response (SSE, the operator routes). */
-export function sendError(res: ServerResponse, error: AppError, headers: Record<string, string> = {}): void {
-  res.writeHead(error.status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(error.toBody()));
-}
 
 export interface HttpServerDeps {
   logger: Logger;

@@ -6,7 +6,7 @@ import type { Logger } from '@tidings/server-kit';
 import { decodeBusEvent, type BusEventRejection } from './bus-events.ts';
 import type { Connection } from './connection.ts';
 import { frames } from './frames.ts';
-import { inSlices } from './sweep.ts';
+import { inSlices } from './slices.ts';
 
 export interface HubMetrics {
   framesWritten(count: number): void;

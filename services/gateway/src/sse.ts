@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, type Logger } from '@tidings/server-kit';
+import { AppError, sendError, type Logger } from '@tidings/server-kit';
 import type { Admission } from './admission.ts';
 import { Connection } from './connection.ts';
 import type { ConnectionLifecycle } from './connection-lifecycle.ts';
-import { sendError } from './http-server.ts';
 import { SseSink } from './sinks.ts';
 
 export interface SseEndpointDeps {

@@ -5,7 +5,7 @@ import type { ExpiryWheel } from './expiry.ts';
 import { frames } from './frames.ts';
 import type { Hub } from './hub.ts';
 import { WsSink } from './sinks.ts';
-import { inSlices } from './sweep.ts';
+import { inSlices } from './slices.ts';
 
 /** How often the expiry sweep looks for tokens that have run out. */
 const EXPIRY_SWEEP_MS = 1_000;

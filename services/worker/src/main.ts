@@ -9,7 +9,7 @@ import { createDatabase, prepareDatabase } from '@tidings/db';
 import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, rollUpMinutes, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
 import { EmailRenderer, Mailer } from '@tidings/email';
 import { bullPrefix, emailDispatcher, emailQueue, maintenanceJobs, queueMarkerKey, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
-import { AppError, createLogger, createOpsHandler, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, readinessChecks, runService, type Logger } from '@tidings/server-kit';
+import { AppError, createLogger, createOpsHandler, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, readinessChecks, runService, sendError, type Logger } from '@tidings/server-kit';
 import { emailDelivery } from './email.ts';
 import { RedisDataLossWatch } from './redis-data-loss.ts';
 
@@ -185,9 +185,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const server: Server = guardHttpServer(
     createServer(httpServerOptions, (req, res) => {
       if (ops(req, res)) return;
-      const body = JSON.stringify(new AppError('not_found', 'no such route').toBody());
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(body);
+      sendError(res, new AppError('not_found', 'no such route'));
     }),
     logger,
   );

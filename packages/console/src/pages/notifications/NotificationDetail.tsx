@@ -1,21 +1,11 @@
-import type { ReactNode } from 'react';
 import { Link } from 'wouter';
-import { appHref, CopyText, JsonView, Page, QueryState, Section, Time } from '../../ui/index.ts';
+import { appHref, CopyText, FieldList, JsonView, Page, QueryState, Section, Time } from '../../ui/index.ts';
 import { useStrings } from '../../i18n/index.tsx';
 import { DeleteNotification } from './DeleteNotification.tsx';
 import type { AdminNotification } from './model.ts';
 import { ReadState } from './NotificationTable.tsx';
 import { useNotification } from './queries.ts';
 import { strings } from './strings.ts';
-
-function Row({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div className="field-row">
-      <dt>{term}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
-}
 
 /** One notification: every field, its data as JSON, its action URL as text; and "Delete". */
 export function NotificationDetail({ id, backHref, onDeleted }: { id: string; backHref: string; onDeleted(): void }) {
@@ -31,34 +21,24 @@ export function NotificationDetail({ id, backHref, onDeleted }: { id: string; ba
         {(n: AdminNotification) => (
           <>
             <Section title={t('detail.fields')}>
-              <dl className="fields">
-                <Row term={t('detail.id')}>
-                  <span className="mono">{n.id}</span>
-                </Row>
-                <Row term={t('detail.user')}>
-                  <Link href={appHref(`/recipients/${encodeURIComponent(n.user_id)}`)} className="mono">
+              <FieldList
+                rows={[
+                  [t('detail.id'), <span className="mono">{n.id}</span>],
+                  [t('detail.user'), <Link href={appHref(`/recipients/${encodeURIComponent(n.user_id)}`)} className="mono">
                     {n.user_id}
-                  </Link>
-                </Row>
-                <Row term={t('detail.seq')}>{n.seq}</Row>
-                <Row term={t('detail.type')}>
-                  <span className="mono">{n.type}</span>
-                </Row>
-                <Row term={t('detail.title')}>{text(n.title)}</Row>
-                <Row term={t('detail.body')}>
-                  <span className="pre-wrap">{text(n.body)}</span>
-                </Row>
-                <Row term={t('detail.priority')}>{t(`priority.${n.priority}`)}</Row>
-                <Row term={t('detail.icon')}>{n.icon === null ? text(null) : <span className="mono break">{n.icon}</span>}</Row>
-                <Row term={t('detail.actionUrl')}>{n.action_url === null ? text(null) : <CopyText text={n.action_url} />}</Row>
-                <Row term={t('detail.readState')}>
-                  <ReadState isRead={n.is_read} />
-                </Row>
-                <Row term={t('detail.readAt')}>{n.read_at === null ? text(null) : <Time iso={n.read_at} />}</Row>
-                <Row term={t('detail.createdAt')}>
-                  <Time iso={n.created_at} />
-                </Row>
-              </dl>
+                  </Link>],
+                  [t('detail.seq'), n.seq],
+                  [t('detail.type'), <span className="mono">{n.type}</span>],
+                  [t('detail.title'), text(n.title)],
+                  [t('detail.body'), <span className="pre-wrap">{text(n.body)}</span>],
+                  [t('detail.priority'), t(`priority.${n.priority}`)],
+                  [t('detail.icon'), n.icon === null ? text(null) : <span className="mono break">{n.icon}</span>],
+                  [t('detail.actionUrl'), n.action_url === null ? text(null) : <CopyText text={n.action_url} />],
+                  [t('detail.readState'), <ReadState isRead={n.is_read} />],
+                  [t('detail.readAt'), n.read_at === null ? text(null) : <Time iso={n.read_at} />],
+                  [t('detail.createdAt'), <Time iso={n.created_at} />],
+                ]}
+              />
             </Section>
             <Section title={t('detail.data')}>
               <JsonView value={n.data} />
