@@ -104,7 +104,7 @@ export const notifications = pgTable(
     // creation, then type. A chart reads a range of it alone (an index-only scan) in the order it
     // groups by, so counting a day's rows is one streaming pass with no sort and no hash; created_at
     // is there for a window that starts or ends inside a minute. Queries spell the key exactly as
-    // `minuteOf` in packages/domain/src/admin-stats.ts does, or the index does not match.
+    // `minuteOf` in packages/domain/src/admin/admin-stats.ts does, or the index does not match.
     index('notifications_created_minute_idx')
       .on(sql`date_bin('1 minute', ${t.createdAt}, '2000-01-01 00:00:00+00'::timestamptz)`, t.type, t.createdAt)
       .where(sql`${t.seq} is not null`),
@@ -121,7 +121,7 @@ export const notifications = pgTable(
 
 /**
  * Released notifications per UTC minute of creation and type, for the minutes the rollup has closed
- * (`rollUpMinutes` in packages/domain/src/stats-rollup.ts). The admin charts and today's count read
+ * (`rollUpMinutes` in packages/domain/src/admin/stats-rollup.ts). The admin charts and today's count read
  * these instead of the rows; `stats_rollup_state` says which minutes are here.
  */
 export const notificationMinuteCounts = pgTable(

@@ -1,7 +1,7 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { z } from 'zod';
 import type { Sql } from '@tidings/db';
-import { markEnqueued, pendingEmails, staleEmails } from '@tidings/domain';
+import { markEnqueued, staleEmails, type EmailOutbox } from '@tidings/domain';
 
 /** Every BullMQ queue of Tidings, named in one place. */
 export const queueNames = {
@@ -82,16 +82,8 @@ export async function enqueueEmails(queue: Queue<EmailJob>, logIds: readonly str
   }
 }
 
-/**
- * After a send commits: its queued emails go to the queue, then are marked enqueued. Dying between
- * the two only means the relay enqueues them again, which the job id makes harmless.
- */
-export function emailDispatcher(sql: Sql, queue: Queue<EmailJob>, retry: EmailRetry) {
-  const enqueue = async (logIds: readonly string[]) => {
-    if (logIds.length === 0) return;
-    await enqueueEmails(queue, logIds, retry);
-    await markEnqueued(sql, logIds);
-  };
+/** The email outbox over BullMQ, with the recovery of jobs Redis lost. */
+export interface BullEmailOutbox extends EmailOutbox {
   /**
    * Queued emails enqueued before `enqueuedBefore` whose job is gone (Redis lost it) or ended
    * without the log moving on (Postgres was down when it failed) are enqueued afresh; those whose
@@ -100,6 +92,22 @@ export function emailDispatcher(sql: Sql, queue: Queue<EmailJob>, retry: EmailRe
    * `inHand` (being sent by this process right now) are skipped. Looks at one batch; answers how
    * many emails it looked at and how many it enqueued again.
    */
+  recoverStale(enqueuedBefore: Date, inHand?: ReadonlySet<string>): Promise<{ checked: number; lost: number }>;
+  /** Every queued email enqueued before `enqueuedBefore`, batch after batch (after Redis lost its data). */
+  recoverAll(enqueuedBefore: Date, inHand?: ReadonlySet<string>): Promise<number>;
+}
+
+/**
+ * The email outbox on the email queue: queued emails go to the queue, one job each, then are
+ * marked enqueued. Dying between the two only means the relay enqueues them again, which the job
+ * id makes harmless.
+ */
+export function bullEmailOutbox(sql: Sql, queue: Queue<EmailJob>, retry: EmailRetry): BullEmailOutbox {
+  const enqueue = async (logIds: readonly string[]) => {
+    if (logIds.length === 0) return;
+    await enqueueEmails(queue, logIds, retry);
+    await markEnqueued(sql, logIds);
+  };
   const recoverStale = async (enqueuedBefore: Date, inHand: ReadonlySet<string> = new Set()): Promise<{ checked: number; lost: number }> => {
     const ids = (await staleEmails(sql, enqueuedBefore)).filter((id) => !inHand.has(id));
     const lost: string[] = [];
@@ -115,7 +123,6 @@ export function emailDispatcher(sql: Sql, queue: Queue<EmailJob>, retry: EmailRe
     await markEnqueued(sql, ids);
     return { checked: ids.length, lost: lost.length };
   };
-  /** Every queued email enqueued before `enqueuedBefore`, batch after batch (after Redis lost its data). */
   const recoverAll = async (enqueuedBefore: Date, inHand?: ReadonlySet<string>): Promise<number> => {
     let lost = 0;
     for (;;) {
@@ -124,6 +131,5 @@ export function emailDispatcher(sql: Sql, queue: Queue<EmailJob>, retry: EmailRe
       if (batch.checked === 0) return lost;
     }
   };
-  return { enqueue, forSend: async (broadcastId: string) => enqueue(await pendingEmails(sql, broadcastId)), recoverStale, recoverAll };
+  return { enqueue, recoverStale, recoverAll };
 }
-export type EmailDispatcher = ReturnType<typeof emailDispatcher>;

@@ -37,3 +37,25 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(8_192) }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+type Frame<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+
+const json = (frame: ServerFrame) => JSON.stringify(frame);
+
+/**
+ * Server frames, serialised: the one place they are built, for the gateways to write and for the
+ * offline queue to store notification frames as they will be written. Frames that never vary are
+ * built once.
+ */
+export const serverFrames = {
+  connectionEstablished: (hello: Omit<Frame<'connection_established'>, 'type'>) => json({ type: 'connection_established', ...hello }),
+  notification: (notification: Frame<'notification'>['notification']) => json({ type: 'notification', notification }),
+  readState: (type: 'notification_read' | 'notification_unread' | 'notification_deleted', ids: string[]) => json({ type, ids }),
+  allRead: (typeFilter: string | null) => json(typeFilter === null ? { type: 'all_read' } : { type: 'all_read', type_filter: typeFilter }),
+  unreadCount: (count: number) => json({ type: 'unread_count', count }),
+  resumeComplete: (count: number, lastSeq: number) => json({ type: 'resume_complete', count, last_seq: lastSeq }),
+  subscriptionUpdated: (types: string[]) => json({ type: 'subscription_updated', types }),
+  error: (code: Frame<'error'>['code'], message: string) => json({ type: 'error', code, message }),
+  pong: json({ type: 'pong' }),
+  heartbeat: json({ type: 'heartbeat' }),
+};

@@ -8,7 +8,7 @@ import { createDatabase, prepareDatabase } from '@tidings/db';
 import { AdminNotifications, AdminQueries, AdminStats, Directory, EventPublisher, Inbox, digestEntries } from '@tidings/domain';
 import { EmailRenderer, emailComposer } from '@tidings/email';
 import { createLogger, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, runService, type Logger } from '@tidings/server-kit';
-import { emailDispatcher, emailQueue, enqueueRelease, scheduledQueue } from '@tidings/jobs';
+import { bullEmailOutbox, emailQueue, enqueueRelease, scheduledQueue } from '@tidings/jobs';
 import { createApp, requestListener } from './app.ts';
 import type { ApiDeps } from './deps.ts';
 
@@ -30,7 +30,7 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
   releases.on('error', (error) => logger.warn({ err: error.message }, 'scheduled queue error'));
   const emails = emailQueue(redis, config.REDIS_PREFIX);
   emails.on('error', (error) => logger.warn({ err: error.message }, 'email queue error'));
-  const dispatch = emailDispatcher(database.sql, emails, { attempts: config.EMAIL_MAX_ATTEMPTS, backoffMs: config.EMAIL_RETRY_BASE_MS });
+  const emailOutbox = bullEmailOutbox(database.sql, emails, { attempts: config.EMAIL_MAX_ATTEMPTS, backoffMs: config.EMAIL_RETRY_BASE_MS });
   const presence = new RedisPresenceReader(redis, config.REDIS_PREFIX);
   const registry = createRegistry('api');
   const created = metricFactories.notificationsCreated(registry);
@@ -59,15 +59,13 @@ export async function startApi(config: Config, logger: Logger = createLogger('ap
     create: {
       sql: database.sql,
       publisher,
+      emailOutbox,
+      logger,
       broadcastThreshold: config.BROADCAST_THRESHOLD,
       onCreated: (type, count) => created.inc({ type }, count),
       onScheduled: (broadcastId, sendAt) =>
         enqueueRelease(releases, broadcastId, sendAt).catch((error: unknown) =>
           logger.warn({ err: (error as Error).message, broadcast: broadcastId }, 'could not enqueue the release; the worker sweep will release it'),
-        ),
-      onEmails: (broadcastId) =>
-        dispatch.forSend(broadcastId).catch((error: unknown) =>
-          logger.warn({ err: (error as Error).message, broadcast: broadcastId }, 'could not enqueue emails; the worker email relay will'),
         ),
     },
     registry,

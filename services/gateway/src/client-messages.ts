@@ -1,9 +1,8 @@
 import { TokenError, type Principal } from '@tidings/auth';
 import type { Inbox } from '@tidings/domain';
-import { clientFrameSchema, closeCodes, type ClientFrame } from '@tidings/protocol';
+import { clientFrameSchema, closeCodes, serverFrames, type ClientFrame } from '@tidings/protocol';
 import type { Logger } from '@tidings/server-kit';
 import type { Connection } from './connection.ts';
-import { frames } from './frames.ts';
 import type { Replayer } from './replay.ts';
 
 export interface ClientMessageDeps {
@@ -30,14 +29,14 @@ export async function handleClientMessage(deps: ClientMessageDeps, connection: C
     return;
   }
   if (rate === 'warn') {
-    connection.send(frames.error('rate_limited', `more than ${deps.messagesPer10s} messages in 10 s; slow down or be disconnected`));
+    connection.send(serverFrames.error('rate_limited', `more than ${deps.messagesPer10s} messages in 10 s; slow down or be disconnected`));
     return;
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    connection.send(frames.error('invalid_json', 'the frame is not valid JSON'));
+    connection.send(serverFrames.error('invalid_json', 'the frame is not valid JSON'));
     return;
   }
   const result = clientFrameSchema.safeParse(parsed);
@@ -45,10 +44,10 @@ export async function handleClientMessage(deps: ClientMessageDeps, connection: C
     const type = (parsed as { type?: unknown } | null)?.type;
     const known = clientFrameSchema.options.some((option) => option.shape.type.value === type);
     if (!known) {
-      connection.send(frames.error('unknown_message_type', `unknown message type ${JSON.stringify(type ?? null)}`));
+      connection.send(serverFrames.error('unknown_message_type', `unknown message type ${JSON.stringify(type ?? null)}`));
     } else {
       const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`).join('; ');
-      connection.send(frames.error('invalid_message', problems));
+      connection.send(serverFrames.error('invalid_message', problems));
     }
     return;
   }
@@ -56,14 +55,14 @@ export async function handleClientMessage(deps: ClientMessageDeps, connection: C
     await apply(deps, connection, result.data);
   } catch (error) {
     deps.logger.error({ err: error, user: connection.userId, type: result.data.type }, 'client message failed');
-    connection.send(frames.error('internal_error', 'the request failed; try again'));
+    connection.send(serverFrames.error('internal_error', 'the request failed; try again'));
   }
 }
 
 async function apply(deps: ClientMessageDeps, connection: Connection, frame: ClientFrame): Promise<void> {
   switch (frame.type) {
     case 'ping':
-      connection.send(frames.pong);
+      connection.send(serverFrames.pong);
       return;
     case 'resume':
       await deps.replayer.replay(connection, frame.since);
@@ -83,7 +82,7 @@ async function apply(deps: ClientMessageDeps, connection: Connection, frame: Cli
         else types.delete(type);
       }
       connection.types = types.size === 0 ? undefined : types;
-      connection.send(frames.subscriptionUpdated([...types].sort()));
+      connection.send(serverFrames.subscriptionUpdated([...types].sort()));
       return;
     }
     case 'auth': {

@@ -1,4 +1,5 @@
 import type { PresenceWriter } from '@tidings/cluster';
+import { serverFrames } from '@tidings/protocol';
 import type { Logger } from '@tidings/server-kit';
 import type { Connection } from './connection.ts';
 import type { ExpiryWheel } from './expiry.ts';
@@ -42,8 +43,7 @@ export class ConnectionLifecycle {
     this.addPresence(connection);
     const snapshot = await replayer.snapshot(connection.userId);
     connection.send(
-      JSON.stringify({
-        type: 'connection_established',
+      serverFrames.connectionEstablished({
         connection_id: connection.id,
         user_id: connection.userId,
         heartbeat_ms: this.deps.heartbeatMs,

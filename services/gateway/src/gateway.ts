@@ -60,7 +60,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     framesWritten: (count) => metrics.sent.inc(count),
     delivered: (createdAt) => metrics.latency.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000),
   });
-  const replayer = new Replayer(sql, deps.offlineQueue, logger);
+  const replayer = new Replayer(deps.database, deps.offlineQueue, logger);
   const expiry = new ExpiryWheel();
   const leaseMs = config.HEARTBEAT_MS * 2;
   const lifecycle = new ConnectionLifecycle({ hub, replayer, expiry, presence, gatewayId: deps.gatewayId, gauge: metrics.connections, heartbeatMs: config.HEARTBEAT_MS, logger, draining });

@@ -1,11 +1,10 @@
 import type { Broker, Channels } from '@tidings/cluster';
 import type { BroadcastRecipient } from '@tidings/domain';
 import type { BroadcastEvent, WireNotification } from '@tidings/protocol';
-import { closeCodes } from '@tidings/protocol';
+import { closeCodes, serverFrames } from '@tidings/protocol';
 import type { Logger } from '@tidings/server-kit';
 import { decodeBusEvent, type BusEventRejection } from './bus-events.ts';
 import type { Connection } from './connection.ts';
-import { frames } from './frames.ts';
 import { inSlices } from './slices.ts';
 
 export interface HubMetrics {
@@ -112,10 +111,10 @@ export class Hub {
         this.deliverNotification(targets, event.notification);
         break;
       case 'read_state':
-        this.sendAll(targets, [frames.readState(event.change, event.ids), frames.unreadCount(event.unread_count)]);
+        this.sendAll(targets, [serverFrames.readState(event.change, event.ids), serverFrames.unreadCount(event.unread_count)]);
         break;
       case 'all_read':
-        this.sendAll(targets, [frames.allRead(event.type_filter), frames.unreadCount(event.unread_count)]);
+        this.sendAll(targets, [serverFrames.allRead(event.type_filter), serverFrames.unreadCount(event.unread_count)]);
         break;
       case 'disconnect':
         for (const connection of [...targets]) connection.sink.close(closeCodes.forcedDisconnect, 'disconnected by an admin');
@@ -150,7 +149,7 @@ export class Hub {
 
   /** Serialises the frame once and writes it to each of the user's connections. */
   private writeNotification(targets: ReadonlySet<Connection>, notification: WireNotification): number {
-    const frame = frames.notification(notification);
+    const frame = serverFrames.notification(notification);
     let written = 0;
     for (const connection of targets) if (connection.deliver(notification.seq, notification.type, frame)) written++;
     return written;

@@ -1,15 +1,15 @@
 import type { OfflineQueue, QueuedFrame } from '@tidings/cluster';
-import type { Sql } from '@tidings/db';
+import type { Database } from '@tidings/db';
 import { inboxSnapshot, lastSeqOf, notificationsAfter } from '@tidings/domain';
+import { serverFrames } from '@tidings/protocol';
 import type { Logger } from '@tidings/server-kit';
 import type { Connection } from './connection.ts';
-import { frames } from './frames.ts';
 
 /** Rows read from Postgres per page while replaying. */
 const PAGE = 500;
 
 /**
- * Replays what a client missed: every non-deleted notification after `since`, in seq order, then
+ * Replays what a client missed: every visible notification after `since`, in seq order, then
  * `resume_complete`. Recent ones come from the offline queue when it holds the whole range without
  * a hole (deleted or changed notifications leave holes on purpose); otherwise from Postgres, page
  * by page, so an overflowing queue loses nothing. Live frames are held during the replay and
@@ -17,14 +17,14 @@ const PAGE = 500;
  */
 export class Replayer {
   constructor(
-    private readonly sql: Sql,
+    private readonly database: Database,
     private readonly queue: OfflineQueue,
     private readonly logger: Logger,
   ) {}
 
   /** The user's newest seq and unread count, for `connection_established`. */
   snapshot(userId: string): Promise<{ lastSeq: number; unread: number }> {
-    return inboxSnapshot(this.sql, userId);
+    return inboxSnapshot(this.database.sql, userId);
   }
 
   /**
@@ -49,7 +49,7 @@ export class Replayer {
     let covered = since;
     let count = 0;
     try {
-      const lastSeq = knownLastSeq ?? (await lastSeqOf(this.sql, connection.userId));
+      const lastSeq = knownLastSeq ?? (await lastSeqOf(this.database.sql, connection.userId));
       if (since < lastSeq) {
         const queued = await this.fromQueue(connection.userId, since);
         if (isWhole(queued, since, lastSeq)) {
@@ -62,7 +62,7 @@ export class Replayer {
         }
       }
       covered = Math.max(since, lastSeq);
-      connection.send(frames.resumeComplete(count, lastSeq));
+      connection.send(serverFrames.resumeComplete(count, lastSeq));
     } finally {
       connection.endReplay(covered);
     }
@@ -82,9 +82,9 @@ export class Replayer {
     let after = since;
     let count = 0;
     for (;;) {
-      const page = await notificationsAfter(this.sql, connection.userId, after, lastSeq, PAGE);
+      const page = await notificationsAfter(this.database, connection.userId, after, lastSeq, PAGE);
       for (const notification of page) {
-        if (connection.replayed(notification.seq, notification.type, frames.notification(notification))) count++;
+        if (connection.replayed(notification.seq, notification.type, serverFrames.notification(notification))) count++;
         after = notification.seq;
       }
       if (page.length < PAGE || connection.closed) return count;

@@ -1,8 +1,7 @@
 import type { PresenceWriter } from '@tidings/cluster';
-import { closeCodes } from '@tidings/protocol';
+import { closeCodes, serverFrames } from '@tidings/protocol';
 import type { Logger } from '@tidings/server-kit';
 import type { ExpiryWheel } from './expiry.ts';
-import { frames } from './frames.ts';
 import type { Hub } from './hub.ts';
 import { WsSink } from './sinks.ts';
 import { inSlices } from './slices.ts';
@@ -62,7 +61,7 @@ function startHeartbeatSweep(deps: SweepsDeps): NodeJS.Timeout {
         connection.alive = false;
         connection.sink.socket.ping();
       } else {
-        connection.send(frames.heartbeat);
+        connection.send(serverFrames.heartbeat);
       }
     }).finally(() => {
       sweeping = false;

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { closeCodes } from '@tidings/protocol';
+import { closeCodes, serverFrames } from '@tidings/protocol';
 import { AppError, rawErrorResponse, requestTarget, type Logger } from '@tidings/server-kit';
 import type { Admission } from './admission.ts';
 import { handleClientMessage, type ClientMessageDeps } from './client-messages.ts';
 import { Connection } from './connection.ts';
 import type { ConnectionLifecycle } from './connection-lifecycle.ts';
-import { frames } from './frames.ts';
 import { WsSink } from './sinks.ts';
 import { BEARER_PROTOCOL_PREFIX, type Authenticated } from './upgrade-auth.ts';
 
@@ -50,7 +49,7 @@ function socketListeners(deps: WebSocketEndpointDeps): SocketListeners {
       if (!connection) return;
       connection.alive = true;
       if (isBinary) {
-        connection.send(frames.error('invalid_message', 'binary frames are not accepted; send JSON text'));
+        connection.send(serverFrames.error('invalid_message', 'binary frames are not accepted; send JSON text'));
         return;
       }
       void handleClientMessage(deps.messages, connection, data.toString());

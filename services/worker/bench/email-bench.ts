@@ -11,7 +11,7 @@ import { RedisBroker, RedisOfflineQueue, channelsFor } from '@tidings/cluster';
 import { loadConfig, type Config } from '@tidings/config';
 import { createDatabase } from '@tidings/db';
 import { EventPublisher } from '@tidings/domain';
-import { emailDispatcher, emailQueue } from '@tidings/jobs';
+import { bullEmailOutbox, emailQueue } from '@tidings/jobs';
 import { createLogger, createRedis } from '@tidings/server-kit';
 import { clearRedisPrefix } from '@tidings/test-support/bench';
 import { messageIdDomain } from '../src/email.ts';
@@ -71,7 +71,7 @@ function table(rows: string[][]): string {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]! + 3)).join('').trimEnd()).join('\n');
 }
 
-/** The creating side of the API, in this process: same publisher, queue and dispatcher wiring. */
+/** The creating side of the API, in this process: same publisher, queue and email outbox wiring. */
 function startDriver(config: Config, databaseUrl: string, prefix: string): Driver & { close(): Promise<void> } {
   const logger = createLogger('email-bench', 'warn');
   const database = createDatabase(databaseUrl, { max: 10, applicationName: 'tidings-emailbench-driver' });
@@ -79,11 +79,11 @@ function startDriver(config: Config, databaseUrl: string, prefix: string): Drive
   const broker = new RedisBroker(redis, () => createRedis(config.REDIS_URL, logger, { name: 'emailbench-sub' }), logger);
   const publisher = new EventPublisher(broker, channelsFor(prefix), database.sql, logger, new RedisOfflineQueue(redis, prefix, config.OFFLINE_QUEUE_SIZE));
   const queue = emailQueue(redis, prefix);
-  const dispatch = emailDispatcher(database.sql, queue, { attempts: config.EMAIL_MAX_ATTEMPTS, backoffMs: config.EMAIL_RETRY_BASE_MS });
+  const emailOutbox = bullEmailOutbox(database.sql, queue, { attempts: config.EMAIL_MAX_ATTEMPTS, backoffMs: config.EMAIL_RETRY_BASE_MS });
   return {
     sql: database.sql,
     queue,
-    deps: { sql: database.sql, publisher, broadcastThreshold: config.BROADCAST_THRESHOLD, onEmails: (broadcastId) => dispatch.forSend(broadcastId) },
+    deps: { sql: database.sql, publisher, emailOutbox, logger, broadcastThreshold: config.BROADCAST_THRESHOLD },
     close: async () => {
       await publisher.flush();
       await queue.close();

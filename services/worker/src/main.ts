@@ -8,7 +8,7 @@ import { emailBranding, type Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
 import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, rollUpMinutes, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
 import { EmailRenderer, Mailer } from '@tidings/email';
-import { bullPrefix, emailDispatcher, emailQueue, maintenanceJobs, queueMarkerKey, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
+import { bullEmailOutbox, bullPrefix, emailQueue, maintenanceJobs, queueMarkerKey, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
 import { AppError, createLogger, createOpsHandler, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, readinessChecks, runService, sendError, type Logger } from '@tidings/server-kit';
 import { emailDelivery } from './email.ts';
 import { RedisDataLossWatch } from './redis-data-loss.ts';
@@ -59,14 +59,14 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const depth = metricFactories.queueDepth(registry);
   const prefix = bullPrefix(config.REDIS_PREFIX);
   const emails = emailQueue(bullConnection, config.REDIS_PREFIX);
-  const dispatch = emailDispatcher(database.sql, emails, { attempts: config.EMAIL_MAX_ATTEMPTS, backoffMs: config.EMAIL_RETRY_BASE_MS });
+  const emailOutbox = bullEmailOutbox(database.sql, emails, { attempts: config.EMAIL_MAX_ATTEMPTS, backoffMs: config.EMAIL_RETRY_BASE_MS });
   const deps: CreateDeps = {
     sql: database.sql,
     publisher,
+    emailOutbox,
+    logger,
     broadcastThreshold: config.BROADCAST_THRESHOLD,
     onCreated: (type, count) => created.inc({ type }, count),
-    onEmails: (broadcastId) =>
-      dispatch.forSend(broadcastId).catch((error: Error) => logger.warn({ broadcast: broadcastId, err: error.message }, 'emails not enqueued; the email relay will')),
   };
 
   async function release(broadcastId: string): Promise<void> {
@@ -103,16 +103,16 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       if (job.name === maintenanceJobs.releaseDue) {
         for (const id of await dueScheduled(database.sql)) await release(id);
       } else if (job.name === maintenanceJobs.outboxRelay) {
-        const count = await relayUnpublished(database.sql, publisher, config.OUTBOX_GRACE_MS);
+        const count = await relayUnpublished(database, publisher, config.OUTBOX_GRACE_MS);
         if (count > 0) {
           republished.inc(count);
           logger.info({ count }, 'outbox relay republished notifications');
         }
       } else if (job.name === maintenanceJobs.emailRelay) {
         const ids = await unenqueuedEmails(database.sql, config.OUTBOX_GRACE_MS);
-        await dispatch.enqueue(ids);
+        await emailOutbox.enqueue(ids);
         if (ids.length > 0) logger.info({ count: ids.length }, 'email relay enqueued queued emails');
-        const { lost } = await dispatch.recoverStale(new Date(Date.now() - (options.staleEmailMs ?? 600_000)), inHand);
+        const { lost } = await emailOutbox.recoverStale(new Date(Date.now() - (options.staleEmailMs ?? 600_000)), inHand);
         if (lost > 0) logger.warn({ count: lost }, 'email relay enqueued again queued emails whose jobs were lost');
       } else if (job.name === maintenanceJobs.statsRollup) {
         // A failure is logged by the 'failed' handler below; the next tick takes up where this one stopped.
@@ -123,7 +123,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       } else if (job.name === maintenanceJobs.digestDaily || job.name === maintenanceJobs.digestWeekly) {
         const period = job.name === maintenanceJobs.digestDaily ? 'daily' : 'weekly';
         const ids = await openDigests(database.sql, period, new Date());
-        await dispatch.enqueue(ids);
+        await emailOutbox.enqueue(ids);
         logger.info({ period, count: ids.length }, 'digests opened');
       }
     },
@@ -162,7 +162,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     queueMarkerKey(config.REDIS_PREFIX),
     async () => {
       await installSchedulers();
-      const lost = await dispatch.recoverAll(new Date(), inHand);
+      const lost = await emailOutbox.recoverAll(new Date(), inHand);
       if (lost > 0) logger.warn({ emails: lost }, 'job schedulers restored; queued emails whose jobs were lost enqueued again');
       else logger.info('job schedulers in place; no email job was lost');
     },

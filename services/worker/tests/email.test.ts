@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { createNotifications, markEnqueued, pendingEmails, recordEmailEvents } from '@tidings/domain';
+import { createNotifications, markEnqueued, recordEmailEvents } from '@tidings/domain';
 import { bullPrefix, maintenanceJobs, queueNames } from '@tidings/jobs';
 import { createLogger } from '@tidings/server-kit';
 import { eventually, TcpProxy, uniqueId } from '@tidings/test-support';
@@ -220,7 +220,8 @@ describe('notification emails', () => {
   it('still go out when the send committed but never reached the queue', async () => {
     const hal = await recipient('hal');
     // As if the API died right after its commit: the email is queued in Postgres only.
-    await createNotifications({ ...h.api.deps.create, onEmails: undefined }, { createdBy: 'test', input: createInput(hal.id, 'Committed, not enqueued') });
+    const nowhere = { enqueue: async () => {} };
+    await createNotifications({ ...h.api.deps.create, emailOutbox: nowhere }, { createdBy: 'test', input: createInput(hal.id, 'Committed, not enqueued') });
     expect((await logsOf(hal.id))[0]?.status).toBe('queued');
     await eventually(() => expect(sink.to(hal.address).map((m) => m.subject)).toEqual(['Committed, not enqueued']), 15_000);
   });
@@ -229,8 +230,8 @@ describe('notification emails', () => {
     const kim = await recipient('kim');
     const { sql } = h.api.deps.database;
     // Marked enqueued, but no job ever reaches Redis: what a Redis restart does to a waiting job.
-    const lose = async (broadcastId: string) => markEnqueued(sql, await pendingEmails(sql, broadcastId));
-    await createNotifications({ ...h.api.deps.create, onEmails: lose }, { createdBy: 'test', input: createInput(kim.id, 'Job lost') });
+    const lose = { enqueue: (logIds: readonly string[]) => markEnqueued(sql, logIds) };
+    await createNotifications({ ...h.api.deps.create, emailOutbox: lose }, { createdBy: 'test', input: createInput(kim.id, 'Job lost') });
     await eventually(() => expect(sink.to(kim.address).map((m) => m.subject)).toEqual(['Job lost']), 15_000);
     expect((await logsOf(kim.id))[0]).toMatchObject({ status: 'sent', attempts: 1 });
   });

@@ -1,6 +1,6 @@
 import type { Broker, Channels, OfflineQueue, OutgoingMessage } from '@tidings/cluster';
 import type { Sql } from '@tidings/db';
-import type { BusEvent } from '@tidings/protocol';
+import { serverFrames, type BusEvent } from '@tidings/protocol';
 import type { Logger } from '@tidings/server-kit';
 
 /** How often, at most, the published marks of delivered notifications are written. */
@@ -83,9 +83,7 @@ export class EventPublisher {
       await Promise.all(
         events.map((event) =>
           event.kind === 'notification'
-            ? queue.append(event.user_id, [
-                { seq: event.notification.seq, frame: JSON.stringify({ type: 'notification', notification: event.notification }) },
-              ])
+            ? queue.append(event.user_id, [{ seq: event.notification.seq, frame: serverFrames.notification(event.notification) }])
             : undefined,
         ),
       );

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNotNull, isNull, or, lt, sql as dsql, type SQL, type AnyColumn } from 'drizzle-orm';
+import { and, desc, eq, gte, or, lt, sql as dsql, type SQL, type AnyColumn } from 'drizzle-orm';
 import { schema, type Database } from '@tidings/db';
 import type { z } from 'zod';
 import type {
@@ -12,9 +12,10 @@ import type {
   emailSuppressionSchema,
 } from '@tidings/protocol';
 import { AppError, notFound } from '@tidings/server-kit';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { containing, matches, type Page } from './inbox.ts';
-import { iso, toNotification } from './rows.ts';
+import { decodeCursor, encodeCursor, type Page } from '../inbox/cursor.ts';
+import { iso, notificationColumns, toNotification } from '../inbox/rows.ts';
+import { containing, matches } from '../inbox/text-match.ts';
+import { visibleNotification } from '../inbox/visible.ts';
 
 type Broadcast = z.infer<typeof broadcastSchema>;
 type EmailLog = z.infer<typeof emailLogSchema>;
@@ -70,18 +71,17 @@ export class AdminQueries {
   constructor(private readonly database: Database) {}
 
   /**
-   * Released, not deleted notifications of every user (what their inboxes show), newest first. `q`
+   * Visible notifications of every user (what their inboxes show), newest first. `q`
    * is the inbox search's test (title or body, case-insensitive); `from` and `to` bound created_at
    * to [from, to).
    */
   async notifications(query: z.infer<typeof adminNotificationsQuerySchema>): Promise<Page<Notification>> {
     const rows = await this.database.db
-      .select()
+      .select(notificationColumns)
       .from(n)
       .where(
         and(
-          isNotNull(n.seq),
-          isNull(n.deletedAt),
+          visibleNotification,
           query.user_id ? eq(n.userId, query.user_id) : undefined,
           query.type ? eq(n.type, query.type) : undefined,
           query.broadcast_id ? eq(n.broadcastId, query.broadcast_id) : undefined,

@@ -1,11 +1,15 @@
-import type { Sql } from '@tidings/db';
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import { schema, type Database, type Sql } from '@tidings/db';
 import type { WireNotification } from '@tidings/protocol';
-import { wireColumns, wireFromRow, type WireRow } from './rows.ts';
+import { notificationColumns, wireFromRow } from './rows.ts';
+import { visibleNotification, visibleNotificationSql } from './visible.ts';
+
+const n = schema.notifications;
 
 /**
  * What a gateway reads from Postgres: the state a connection starts from, the notifications a
- * replay writes, and the seqs of a broadcast's local recipients. Raw postgres.js statements, each a
- * single round trip, because they sit on the connect and broadcast paths.
+ * replay writes, and the seqs of a broadcast's local recipients. Each a single round trip, because
+ * they sit on the connect and broadcast paths.
  */
 
 /** A user's newest seq and unread count, in one statement (0 and 0 for a user with no recipient row). */
@@ -13,7 +17,7 @@ export async function inboxSnapshot(sql: Sql, userId: string): Promise<{ lastSeq
   const [row] = await sql<{ last_seq: string; unread: number }[]>`
     select r.last_seq,
            (select count(*)::int from notifications n
-             where n.user_id = r.id and not n.is_read and n.deleted_at is null and n.seq is not null) as unread
+             where n.user_id = r.id and not n.is_read and ${visibleNotificationSql(sql, 'n')}) as unread
     from recipients r where r.id = ${userId}`;
   return { lastSeq: Number(row?.last_seq ?? 0), unread: row?.unread ?? 0 };
 }
@@ -24,12 +28,14 @@ export async function lastSeqOf(sql: Sql, userId: string): Promise<number> {
   return Number(row?.last_seq ?? 0);
 }
 
-/** Up to `limit` of a user's notifications with `after < seq <= upTo`, not deleted, in seq order. */
-export async function notificationsAfter(sql: Sql, userId: string, after: number, upTo: number, limit: number): Promise<WireNotification[]> {
-  const rows = await sql<WireRow[]>`
-    select ${wireColumns(sql)} from notifications
-    where user_id = ${userId} and seq > ${after} and seq <= ${upTo} and deleted_at is null
-    order by seq limit ${limit}`;
+/** Up to `limit` of a user's visible notifications with `after < seq <= upTo`, in seq order. */
+export async function notificationsAfter(database: Database, userId: string, after: number, upTo: number, limit: number): Promise<WireNotification[]> {
+  const rows = await database.db
+    .select(notificationColumns)
+    .from(n)
+    .where(and(eq(n.userId, userId), gt(n.seq, after), lte(n.seq, upTo), visibleNotification))
+    .orderBy(asc(n.seq))
+    .limit(limit);
   return rows.map(wireFromRow);
 }
 

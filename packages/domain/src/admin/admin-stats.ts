@@ -1,6 +1,7 @@
 import type { PresenceReader } from '@tidings/cluster';
 import type { Database, Sql } from '@tidings/db';
 import { timeseriesBuckets, type Stats, type Timeseries, type TimeseriesQuery } from '@tidings/protocol';
+import { visibleNotificationSql } from '../inbox/visible.ts';
 
 type EmailStatus = Timeseries['emails'][number]['status'];
 
@@ -157,11 +158,12 @@ export class AdminStats {
 
   private async totals() {
     const { sql } = this.database;
+    const visible = visibleNotificationSql(sql);
     const [[counts], broadcasts, emails] = await Promise.all([
       sql<{ recipients: number; notifications: number; unread: number; scheduled: number }[]>`
         select (select count(*)::int from recipients) as recipients,
-               (select count(*)::int from notifications where seq is not null and deleted_at is null) as notifications,
-               (select count(*)::int from notifications where seq is not null and deleted_at is null and not is_read) as unread,
+               (select count(*)::int from notifications where ${visible}) as notifications,
+               (select count(*)::int from notifications where ${visible} and not is_read) as unread,
                (select count(*)::int from notifications where seq is null and deleted_at is null) as scheduled`,
       sql<{ status: string; count: number }[]>`select status, count(*)::int as count from broadcasts group by status`,
       sql<{ status: string; count: number }[]>`select status, count(*)::int as count from email_logs group by status`,

@@ -1,16 +1,12 @@
 import type { Sql } from '@tidings/db';
 import type { Target } from '@tidings/protocol';
-import {
-  applyPreferences,
-  emailLogsInsert,
-  publishCreated,
-  recipientsOf,
-  typeSettings,
-  type CreateDeps,
-  type CreatedRow,
-  type NotificationTemplate,
-} from './create-notifications.ts';
-import { withRetry } from './retry.ts';
+import { emailLogsInsert } from '../email/email.ts';
+import { enqueueSendEmails } from '../email/outbox.ts';
+import { visibleNotificationSql } from '../inbox/visible.ts';
+import { withRetry } from '../retry.ts';
+import type { CreateDeps } from '../sending/create-notifications.ts';
+import { publishCreated, type CreatedRow, type NotificationTemplate } from '../sending/publish-created.ts';
+import { applyPreferences, recipientsOf, typeSettings } from '../sending/recipients.ts';
 
 /**
  * Releases a scheduled send whose time has come: each held row gets its recipient's next seq
@@ -48,7 +44,7 @@ export async function releaseScheduled(deps: CreateDeps, broadcastId: string): P
       if (emails.length > 0) {
         await tx`
           with b as (select id from broadcasts where id = ${broadcastId}),
-          n as (select id, user_id from notifications where broadcast_id = ${broadcastId} and deleted_at is null)
+          n as (select id, user_id from notifications where broadcast_id = ${broadcastId} and ${visibleNotificationSql(tx)})
           ${emailLogsInsert(tx, broadcast.type, broadcast.title, releasedAt, emails)}`;
       }
       return { broadcast, payload, rows, emails: emails.length };
@@ -65,7 +61,7 @@ export async function releaseScheduled(deps: CreateDeps, broadcastId: string): P
     is_read: false,
   };
   await publishCreated(deps, outcome.rows, template, broadcastId);
-  if (outcome.emails > 0) await deps.onEmails?.(broadcastId);
+  if (outcome.emails > 0) await enqueueSendEmails(deps, broadcastId);
   return outcome.rows.length;
 }
 

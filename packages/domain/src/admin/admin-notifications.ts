@@ -1,9 +1,10 @@
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { schema, type Database } from '@tidings/db';
 import type { Notification } from '@tidings/protocol';
 import { notFound } from '@tidings/server-kit';
-import type { Inbox } from './inbox.ts';
-import { toNotification } from './rows.ts';
+import type { Inbox } from '../inbox/inbox.ts';
+import { notificationColumns, toNotification } from '../inbox/rows.ts';
+import { visibleNotification } from '../inbox/visible.ts';
 
 const n = schema.notifications;
 
@@ -14,12 +15,12 @@ export class AdminNotifications {
     private readonly inbox: Inbox,
   ) {}
 
-  /** A released notification that is not deleted; 404 otherwise (a held scheduled one too). */
+  /** A visible notification; 404 otherwise (a held scheduled one too). */
   async get(id: string): Promise<Notification> {
     const [row] = await this.database.db
-      .select()
+      .select(notificationColumns)
       .from(n)
-      .where(and(eq(n.id, id), isNotNull(n.seq), isNull(n.deletedAt)));
+      .where(and(eq(n.id, id), visibleNotification));
     if (!row) throw notFound('notification');
     return toNotification(row);
   }

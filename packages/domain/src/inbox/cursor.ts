@@ -27,6 +27,12 @@ const checks: Record<CursorPart, (part: unknown) => boolean> = {
   text: (part) => typeof part === 'string' && part.length <= 255 && textProblem(part) === undefined,
 };
 
+/** One page of a keyset-paginated listing; `next_cursor` is null on the last one. */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
 /**
  * Opaque keyset cursors: base64url of a small JSON array. A cursor that does not decode to the
  * expected shape is a 400 naming the `cursor` field, never a database error.

@@ -1,33 +1,19 @@
-import { and, desc, eq, getTableColumns, ilike, isNotNull, isNull, lt, or, sql as dsql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, lt, or, sql as dsql, type SQL } from 'drizzle-orm';
 import { schema, type Database } from '@tidings/db';
 import { limits, type BulkDelete, type BusEvent, type ListNotificationsQuery, type Notification } from '@tidings/protocol';
 import { notFound } from '@tidings/server-kit';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import type { EventPublisher } from './event-publisher.ts';
-import { toNotification } from './rows.ts';
+import type { EventPublisher } from '../sending/event-publisher.ts';
+import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import { notificationColumns, toNotification, type NotificationRow } from './rows.ts';
+import { containing, matches } from './text-match.ts';
+import { visibleNotification } from './visible.ts';
 
 const n = schema.notifications;
-type NotificationRow = typeof n.$inferSelect;
 
 type ReadStateEvent = Extract<BusEvent, { kind: 'read_state' }>;
 
-/** What a user can see: released (has a seq) and not deleted. */
-const visible = (userId: string): SQL => and(eq(n.userId, userId), isNotNull(n.seq), isNull(n.deletedAt))!;
-
-/** A LIKE pattern that finds `text` anywhere, its own `%`, `_` and `\` taken literally. */
-export function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
-}
-
-/** A LIKE pattern that finds what starts with `text`, taken literally like `containing`. */
-export function startingWith(text: string): string {
-  return `${text.replace(/[\\%_]/g, '\\$&')}%`;
-}
-
-type TextColumn = Parameters<typeof ilike>[0];
-
-/** The row's title or body matches `pattern` (ILIKE: case-insensitive). */
-export const matches = (row: { title: TextColumn; body: TextColumn }, pattern: string): SQL => or(ilike(row.title, pattern), ilike(row.body, pattern))!;
+/** What a user can see: their visible notifications. */
+const visible = (userId: string): SQL => and(eq(n.userId, userId), visibleNotification)!;
 
 /**
  * `id = any($1::uuid[])`: one statement text whatever the number of ids, where `in (…)` would
@@ -40,11 +26,6 @@ const SEARCH_WINDOW = 500;
 
 /** Most ids in one published state change, so a change to thousands of rows is several bounded frames. */
 const IDS_PER_EVENT = limits.idsPerBulkRequest;
-
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
 
 /**
  * A user's inbox: listing, counts and read state. Every change is published after commit, with the
@@ -65,7 +46,7 @@ export class Inbox {
     const wanted = query.limit + 1;
     const rows = query.q
       ? await this.search(conditions, containing(query.q), wanted)
-      : await this.database.db.select().from(n).where(and(...conditions)).orderBy(desc(n.seq)).limit(wanted);
+      : await this.database.db.select(notificationColumns).from(n).where(and(...conditions)).orderBy(desc(n.seq)).limit(wanted);
     const items = rows.slice(0, query.limit).map(toNotification);
     const last = items.at(-1);
     return { items, next_cursor: rows.length > query.limit && last ? encodeCursor([last.seq]) : null };
@@ -90,7 +71,7 @@ export class Inbox {
     const { db } = this.database;
     const newest = db
       .select({
-        ...getTableColumns(n),
+        ...notificationColumns,
         place: dsql<number>`(row_number() over (order by ${n.seq} desc))::int`.as('place'),
         hit: dsql<boolean>`${matches(n, pattern)}`.as('hit'),
       })
@@ -104,7 +85,7 @@ export class Inbox {
     const older = read.some((row) => row.place === SEARCH_WINDOW);
     if (recent.length === wanted || !older) return recent;
     const indexed = await db
-      .select()
+      .select(notificationColumns)
       .from(n)
       .where(and(...conditions, isNotNull(n.publishedAt), matches(n, pattern)))
       .orderBy(desc(dsql`${n.seq} + 0`))
@@ -114,7 +95,7 @@ export class Inbox {
   }
 
   async get(userId: string, id: string): Promise<Notification> {
-    const [row] = await this.database.db.select().from(n).where(and(visible(userId), eq(n.id, id)));
+    const [row] = await this.database.db.select(notificationColumns).from(n).where(and(visible(userId), eq(n.id, id)));
     if (!row) throw notFound('notification');
     return toNotification(row);
   }

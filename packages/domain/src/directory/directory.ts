@@ -11,9 +11,9 @@ import {
 } from '@tidings/protocol';
 import { notFound } from '@tidings/server-kit';
 import type { z } from 'zod';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { containing, startingWith, type Page } from './inbox.ts';
-import { iso } from './rows.ts';
+import { decodeCursor, encodeCursor, type Page } from '../inbox/cursor.ts';
+import { iso } from '../inbox/rows.ts';
+import { containing, startingWith } from '../inbox/text-match.ts';
 
 type RecipientRow = typeof schema.recipients.$inferSelect;
 type TypeRow = typeof schema.notificationTypes.$inferSelect;

@@ -1,0 +1,3 @@
+export * from './digests.ts';
+export * from './email.ts';
+export * from './outbox.ts';
