@@ -1,5 +1,6 @@
-// `npm start`: pnpm 12 → install → Postgres and Redis → migrate → every service, one terminal.
-import { ROOT, buildWeb, ensurePnpm, ensureServices, install, run } from './lib/bootstrap.mjs';
+// `npm start`: pnpm 12 → install → build what changed → Postgres and Redis → migrate → every
+// service from its built JavaScript, one terminal.
+import { ROOT, build, buildWeb, ensurePnpm, ensureServices, install, run } from './lib/bootstrap.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
 
 const env = process.env;
@@ -11,17 +12,18 @@ const devMailbox = !env.SMTP_URL;
 
 /** Every service `npm start` runs. */
 const SERVICES = [
-  ...(devMailbox ? [{ name: 'mailbox', entry: 'services/mailbox/src/main.ts', env: { MAILBOX_SMTP_PORT, MAILBOX_HTTP_PORT } }] : []),
-  { name: 'api', entry: 'services/api/src/main.ts', env: { API_PORT } },
-  { name: 'gateway-1', entry: 'services/gateway/src/main.ts', env: { GATEWAY_PORT: '3001', GATEWAY_ID: 'gateway-1' } },
-  { name: 'gateway-2', entry: 'services/gateway/src/main.ts', env: { GATEWAY_PORT: '3002', GATEWAY_ID: 'gateway-2' } },
-  { name: 'worker', entry: 'services/worker/src/main.ts', env: { WORKER_PORT: env.WORKER_PORT || '3003' } },
+  ...(devMailbox ? [{ name: 'mailbox', entry: 'services/mailbox/dist/main.js', env: { MAILBOX_SMTP_PORT, MAILBOX_HTTP_PORT } }] : []),
+  { name: 'api', entry: 'services/api/dist/main.js', env: { API_PORT } },
+  { name: 'gateway-1', entry: 'services/gateway/dist/main.js', env: { GATEWAY_PORT: '3001', GATEWAY_ID: 'gateway-1' } },
+  { name: 'gateway-2', entry: 'services/gateway/dist/main.js', env: { GATEWAY_PORT: '3002', GATEWAY_ID: 'gateway-2' } },
+  { name: 'worker', entry: 'services/worker/dist/main.js', env: { WORKER_PORT: env.WORKER_PORT || '3003' } },
 ];
 
 const READY_TIMEOUT_MS = 60_000;
 
 const pnpm = await ensurePnpm();
 await install(pnpm);
+await build(pnpm);
 await buildWeb(pnpm);
 const { databaseUrl, redisUrl } = await ensureServices();
 const baseEnv = { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...(devMailbox ? { SMTP_URL: `smtp://127.0.0.1:${MAILBOX_SMTP_PORT}` } : {}) };
@@ -43,7 +45,7 @@ const supervisor = new Supervisor({
   onEvent: (line) => console.error(`\n${line}\n`),
 });
 for (const service of services) {
-  supervisor.add({ name: service.name, command: process.execPath, args: ['--import', 'tsx', service.entry], cwd: ROOT, env: { ...baseEnv, ...service.env } });
+  supervisor.add({ name: service.name, command: process.execPath, args: ['--enable-source-maps', service.entry], cwd: ROOT, env: { ...baseEnv, ...service.env } });
 }
 
 let stopping = false;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { dropDatabase, ensureDatabase, maintenanceUrl, migrateDatabase } from '@tidings/db';
+import { buildServices } from './build.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,6 +41,7 @@ async function dropStale(): Promise<void> {
 
 /** One migrated template database per run; every test file gets a fresh copy of it. */
 export default async function setup(project: TestProject) {
+  buildServices();
   const runId = `tidings_t${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}`;
   const templateUrl = withDatabase(baseUrl, `${runId}_template`);
   await dropStale();

@@ -9,12 +9,15 @@ process.on('exit', () => {
   for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-/** The services a test can run as their own process, by name. */
+/**
+ * The services a test can run as their own process, by name: their built JavaScript, as `npm start`
+ * and the image run them (the global setup builds what changed first).
+ */
 export const serviceEntries = {
-  api: fileURLToPath(new URL('../services/api/src/main.ts', import.meta.url)),
-  gateway: fileURLToPath(new URL('../services/gateway/src/main.ts', import.meta.url)),
-  worker: fileURLToPath(new URL('../services/worker/src/main.ts', import.meta.url)),
-  mailbox: fileURLToPath(new URL('../services/mailbox/src/main.ts', import.meta.url)),
+  api: fileURLToPath(new URL('../services/api/dist/main.js', import.meta.url)),
+  gateway: fileURLToPath(new URL('../services/gateway/dist/main.js', import.meta.url)),
+  worker: fileURLToPath(new URL('../services/worker/dist/main.js', import.meta.url)),
+  mailbox: fileURLToPath(new URL('../services/mailbox/dist/main.js', import.meta.url)),
 } as const;
 
 /** Variables of the caller a child needs to run at all; none of them configures Tidings. */
@@ -54,9 +57,13 @@ export async function spawnService(
   name: string,
   entry: string,
   values: Readonly<Record<string, string>>,
-  options: { timeoutMs?: number; echo?: boolean } = {},
+  options: { timeoutMs?: number; echo?: boolean; uid?: number; gid?: number } = {},
 ): Promise<SpawnedService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: serviceEnv(values), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    env: serviceEnv(values),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid }),
+  });
   spawned.add(child);
   const exited = once(child, 'exit').then(() => spawned.delete(child));
   const lines: string[] = [];

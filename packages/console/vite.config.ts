@@ -8,7 +8,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
-  resolve: { conditions: ['module', 'browser', 'production'] },
+  resolve: { conditions: ['@tidings/source', 'module', 'browser', 'production'] },
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
     outDir: 'dist',

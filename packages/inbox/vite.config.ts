@@ -28,9 +28,9 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [aliasAndManifest()],
   // Production exports whatever NODE_ENV says (vitest sets `test`, which would pick Lit's dev build).
-  resolve: { conditions: ['module', 'browser', 'production'] },
+  resolve: { conditions: ['@tidings/source', 'module', 'browser', 'production'] },
   build: {
-    outDir: 'dist',
+    outDir: 'dist/cdn',
     emptyOutDir: true,
     target: 'es2022',
     minify: true,

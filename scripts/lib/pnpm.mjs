@@ -46,6 +46,14 @@ export async function install(pnpm) {
   }
 }
 
+/** Compiles every package and service to JavaScript (`tsc -b`: only what changed since the last build). */
+export async function build(pnpm, env = process.env) {
+  const code = await run(pnpm[0], [...pnpm.slice(1), 'run', 'build'], { env });
+  if (code !== 0) {
+    console.error(`building the services failed (exit ${code})`);
+    process.exit(code);
+  }
+}
 
 /** Builds what the API serves to browsers (the `<tidings-inbox>` bundle and the console); exits when a build fails. */
 export async function buildWeb(pnpm, env = process.env) {

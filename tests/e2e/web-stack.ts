@@ -7,7 +7,7 @@ import { createTestEnvironment, eventually, serviceEntries, spawnService, TcpPro
 import { launchBrowser, type LaunchedBrowser } from '@tidings/test-support/browser';
 import { freePort } from '@tidings/test-support/bench';
 
-const inboxManifest = path.resolve(import.meta.dirname, '../../packages/inbox/dist/manifest.json');
+const inboxManifest = path.resolve(import.meta.dirname, '../../packages/inbox/dist/cdn/manifest.json');
 
 export interface MailboxMessage {
   id: string;

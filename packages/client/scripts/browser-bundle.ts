@@ -27,12 +27,13 @@ export async function bundleForBrowser(outDir?: string): Promise<BrowserBundle> 
     configFile: false,
     logLevel: 'silent',
     root: packageDir,
+    resolve: { conditions: ['@tidings/source', 'module', 'browser', 'production'] },
     build: {
       lib: { entry: path.join(packageDir, 'src/index.ts'), formats: ['es'], fileName: () => 'tidings-client.js' },
       target: 'es2022',
       minify: true,
       write: outDir !== undefined,
-      outDir: outDir ?? path.join(packageDir, 'dist'),
+      outDir: outDir ?? path.join(packageDir, 'dist/browser'),
       emptyOutDir: true,
       copyPublicDir: false,
       // Library mode keeps whitespace for the app's bundler to strip; strip it here, as that bundler would.

@@ -20,7 +20,7 @@ function requestContent(spec: RouteSpec): Record<string, { schema: unknown }> {
 }
 
 /** The OpenAPI 3.1 document, made from the same route specs and zod schemas the server runs. */
-export function openApiDocument(routes: readonly RouteSpec[], serverUrl: string) {
+export function openApiDocument(routes: readonly RouteSpec[], serverUrl: string): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
   for (const spec of routes) {
     const path = spec.path.replace(/:(\w+)/g, '{$1}');

@@ -32,6 +32,8 @@ export async function serveTestApp(): Promise<TestAppServer> {
     logLevel: 'warn',
     define: { 'process.env.NODE_ENV': JSON.stringify('development') },
     oxc: { jsx: { runtime: 'automatic' } },
+    // The workspace packages from their sources, as the tests see them.
+    resolve: { conditions: ['@tidings/source', 'module', 'browser', 'development'] },
     build: {
       outDir,
       emptyOutDir: true,

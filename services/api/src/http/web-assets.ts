@@ -9,7 +9,7 @@ import { isDevelopmentRequest } from './development.ts';
 
 /** Where `@tidings/inbox` puts its build (`vite build`): the element's bundle and its manifest. */
 export function inboxDistDir(): string {
-  return path.join(path.dirname(fileURLToPath(import.meta.resolve('@tidings/inbox/package.json'))), 'dist');
+  return path.join(path.dirname(fileURLToPath(import.meta.resolve('@tidings/inbox/package.json'))), 'dist', 'cdn');
 }
 
 const webDir = fileURLToPath(new URL('../../web', import.meta.url));

@@ -1,0 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Compiles what changed since the last build (`tsc -b tsconfig.build.json`: every package and
+ * service into its `dist/`), so that spawned services run the JavaScript that ships, never a stale
+ * copy of it. A no-op build takes well under a second.
+ */
+export function buildServices(): void {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`tsc -b tsconfig.build.json failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+}
