@@ -3,7 +3,7 @@
  * and one service token (scope notifications:publish), signed with the configured key
  * (JWT_SECRET / JWT_PRIVATE_KEY from the environment, as the services read it).
  *
- *   pnpm exec tsx k6/make-tokens.ts --users 10000 --out k6/tokens.json [--prefix bench-] [--ttl 86400]
+ *   pnpm exec tsx --conditions=@tidings/source k6/make-tokens.ts --users 10000 --out k6/tokens.json [--prefix bench-] [--ttl 86400]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,7 @@ const { values } = parseArgs({
 const users = Number(values.users);
 const ttl = Number(values.ttl);
 if (!Number.isInteger(users) || users <= 0 || !Number.isInteger(ttl) || ttl <= 0) {
-  console.error('usage: pnpm exec tsx k6/make-tokens.ts --users N [--out FILE] [--prefix bench-] [--ttl seconds]');
+  console.error('usage: pnpm exec tsx --conditions=@tidings/source k6/make-tokens.ts --users N [--out FILE] [--prefix bench-] [--ttl seconds]');
   process.exit(2);
 }
 

@@ -1,6 +1,6 @@
 /**
  * Figures of `<tidings-inbox>` in headless Chromium against the fake backend:
- * `pnpm exec tsx packages/inbox/bench/inbox-bench.ts`.
+ * `pnpm bench:inbox`.
  *
  * - bundle size, minified and minified + gzip, with and without the SDK (goal ≤ 25 KB gz in all);
  * - opening the panel to 50 rendered items (goal < 50 ms);

@@ -1,6 +1,6 @@
 /**
  * Writes the inbox's screenshots for the docs (docs/images/inbox-*.png) against the fake
- * backend with realistic sample data: `pnpm exec tsx packages/inbox/scripts/screenshots.ts`.
+ * backend with realistic sample data: `pnpm exec tsx --conditions=@tidings/source packages/inbox/scripts/screenshots.ts`.
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { freePort, lockBenchRun as lockRun, recreateDatabase } from '@tidings/test-support/bench';
+import { buildServices } from '@tidings/test-support/build';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const benchDir = fileURLToPath(new URL('./', import.meta.url));
@@ -118,18 +119,19 @@ export interface ApiChild {
 }
 
 /**
- * Runs the API as its own process (`node --import tsx services/api/src/main.ts`) so that the load
+ * Runs the API as its own process (`node services/api/dist/main.js`, built first) so that the load
  * generator and the server compete for the 2 cores as separate processes, as in production.
  */
 export async function startApiChild(databaseUrl: string, options: { cpuProfile: boolean }): Promise<ApiChild> {
   const port = await freePort();
-  const args = ['--import', 'tsx'];
+  buildServices();
+  const args = ['--enable-source-maps'];
   if (options.cpuProfile) {
     const dir = `${benchDir}profiles`;
     mkdirSync(dir, { recursive: true });
     args.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
-  args.push('services/api/src/main.ts');
+  args.push('services/api/dist/main.js');
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {

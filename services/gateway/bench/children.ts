@@ -2,6 +2,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { buildServices } from '@tidings/test-support/build';
 import { benchDir, repoRoot } from './setup.ts';
 
 /** Every child this bench started; all are killed when the bench exits, however it exits. */
@@ -59,14 +60,18 @@ function track(child: ChildProcess, name: string, onLine?: (line: string) => voi
   };
 }
 
-/** Runs `node [--expose-gc --import gc-hook] --import tsx <script>` from the repo root. */
+/**
+ * Runs `node --expose-gc --import gc-hook <script>` from the repo root: a service's built `.js` as it
+ * ships (built first), or a `.ts` script of the bench under tsx.
+ */
 export function startNodeService(
   name: string,
   script: string,
   env: Record<string, string>,
   options: { cpuProf?: boolean; onLine?: (line: string) => void } = {},
 ): Service {
-  const args = ['--expose-gc', '--import', gcHook, '--import', 'tsx'];
+  if (script.endsWith('.js')) buildServices();
+  const args = ['--expose-gc', '--import', gcHook, ...(script.endsWith('.ts') ? ['--conditions=@tidings/source', '--import', 'tsx'] : ['--enable-source-maps'])];
   if (options.cpuProf) {
     // One folder per process: Node writes one profile per thread (tsx's loader thread too), named
     // CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile; the main thread's has thread id 0.
@@ -87,7 +92,7 @@ export function startNodeService(
 export function forkWorker(name: string, script: string): { child: ChildProcess; service: Service } {
   const child = fork(script, [], {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--conditions=@tidings/source', '--import', 'tsx'],
     env: { ...process.env, NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',

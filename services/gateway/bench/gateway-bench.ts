@@ -2,7 +2,7 @@
  * Gateway benchmark: Tidings' gateway against a socket.io 4.8 + redis-adapter baseline, both fed by
  * the real Tidings API. See README.md in this folder for what is measured and how to read it.
  *
- *   pnpm exec tsx services/gateway/bench/gateway-bench.ts [--connections 10000] [--only tidings|baseline] …
+ *   pnpm bench:gateway [--connections 10000] [--only tidings|baseline] …
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createSigner } from '@tidings/auth';
@@ -32,7 +32,7 @@ import { connectAll, LoadWorker } from './workers.ts';
 import type { Target } from './worker-protocol.ts';
 
 const options = parseOptions(process.argv.slice(2));
-const command = `pnpm exec tsx services/gateway/bench/gateway-bench.ts ${process.argv.slice(2).join(' ')}`.trim();
+const command = `pnpm bench:gateway ${process.argv.slice(2).join(' ')}`.trim();
 const databaseUrl = benchDatabaseUrl();
 const startedAt = Date.now();
 const log = (line: string) => console.log(line);

@@ -29,7 +29,7 @@ export interface BenchOptions {
   maxMinutes: number;
 }
 
-export const usage = `usage: pnpm exec tsx services/gateway/bench/gateway-bench.ts [flags]
+export const usage = `usage: pnpm bench:gateway [flags]
 
   --connections N        idle connections over the two gateways (default 10000); memory is also
                          measured at 2N (a second connection per user, on the other gateway)

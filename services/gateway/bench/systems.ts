@@ -29,7 +29,7 @@ export interface Endpoint {
 
 export async function startApi(databaseUrl: string, redisPrefix = REDIS_PREFIX): Promise<Endpoint> {
   const port = await freePort();
-  const service = startNodeService('api', 'services/api/src/main.ts', { ...commonEnv(databaseUrl, redisPrefix), API_PORT: String(port) });
+  const service = startNodeService('api', 'services/api/dist/main.js', { ...commonEnv(databaseUrl, redisPrefix), API_PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readyz`, service.alive);
   return { name: 'api', url, service };
@@ -44,16 +44,16 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-/** The worker (`services/worker/src/main.ts`) with its health server (`/readyz`, `/metrics`) on a free port. */
+/** The worker (`services/worker/dist/main.js`) with its health server (`/readyz`, `/metrics`) on a free port. */
 export async function startWorker(databaseUrl: string, redisPrefix = REDIS_PREFIX): Promise<Endpoint> {
   const port = await freePort();
-  const service = startNodeService('worker', 'services/worker/src/main.ts', { ...commonEnv(databaseUrl, redisPrefix), WORKER_PORT: String(port) });
+  const service = startNodeService('worker', 'services/worker/dist/main.js', { ...commonEnv(databaseUrl, redisPrefix), WORKER_PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readyz`, service.alive);
   return { name: 'worker', url, service };
 }
 
-/** Two Tidings gateways, as child processes running `services/gateway/src/main.ts`. */
+/** Two Tidings gateways, as child processes running `services/gateway/dist/main.js`. */
 export async function startTidings(databaseUrl: string, cpuProf: boolean, redisPrefix = REDIS_PREFIX): Promise<RunningSystem> {
   const gateways: Endpoint[] = [];
   for (let i = 0; i < 2; i++) {
@@ -61,7 +61,7 @@ export async function startTidings(databaseUrl: string, cpuProf: boolean, redisP
     const name = `gw-${i}`;
     const service = startNodeService(
       name,
-      'services/gateway/src/main.ts',
+      'services/gateway/dist/main.js',
       { ...commonEnv(databaseUrl, redisPrefix), GATEWAY_PORT: String(port), GATEWAY_ID: `gwbench-${i}` },
       { cpuProf },
     );

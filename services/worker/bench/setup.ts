@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, dropDatabase } from '@tidings/db';
 import { freePort, lockBenchRun as lockRun, recreateDatabase } from '@tidings/test-support/bench';
+import { buildServices } from '@tidings/test-support/build';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const benchDir = fileURLToPath(new URL('./', import.meta.url));
@@ -77,18 +78,19 @@ process.on('exit', () => {
 });
 
 /**
- * Runs the worker as its own process (`node --import tsx services/worker/src/main.ts`), so that it
+ * Runs the worker as its own process (`node services/worker/dist/main.js`, built first), so that it
  * does not share an event loop (or, mostly, a core) with the sink and the load driver. The health
  * port is picked here rather than 0, so readiness and metrics can be read.
  */
 export async function startWorkerChild(env: Record<string, string>, options: { cpuProfile: boolean }): Promise<WorkerChild> {
   const port = await freePort();
-  const args = ['--import', 'tsx'];
+  buildServices();
+  const args = ['--enable-source-maps'];
   if (options.cpuProfile) {
     mkdirSync(profilesDir, { recursive: true });
     args.push('--cpu-prof', `--cpu-prof-dir=${profilesDir}`);
   }
-  args.push('services/worker/src/main.ts');
+  args.push('services/worker/dist/main.js');
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'development', ...env, WORKER_PORT: String(port) },
