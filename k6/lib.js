@@ -1,3 +1,4 @@
+/* global open */
 // Shared helpers for the Tidings k6 scenarios (k6 v0.48+). Everything comes from __ENV:
 //   API_URL       the API, e.g. http://127.0.0.1:3000
 //   GATEWAY_URLS  comma-separated gateways (or the load balancer), e.g. http://127.0.0.1:3001,http://127.0.0.1:3002

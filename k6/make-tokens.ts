@@ -33,5 +33,5 @@ const file = {
     return { id, token: sign({ sub: id, expiresIn: ttl }) };
   }),
 };
-writeFileSync(values.out!, JSON.stringify(file));
+writeFileSync(values.out, JSON.stringify(file));
 console.log(`wrote ${users} user tokens and a service token to ${values.out} (valid ${ttl} s)`);

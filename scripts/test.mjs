@@ -1,4 +1,4 @@
-// `npm test`: pnpm 12 → install → Postgres and Redis → typecheck → vitest.
+// `npm test`: pnpm 12 → install → Postgres and Redis → lint → typecheck (which builds) → vitest.
 // Extra arguments go to vitest: `npm test -- packages/auth` runs only those files.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,10 +23,10 @@ const chromium = await ensureChromium();
 const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, CHROMIUM_PATH: chromium };
 const pnpmRun = (script, args = []) => run(pnpm[0], [...pnpm.slice(1), 'run', script, ...args], { env });
 
-// Both steps run even when the first fails (a type error should not hide the test results);
-// the exit code is the first non-zero one.
+// Every step runs even when one before it fails (a lint finding should not hide the test
+// results); the exit code is the first non-zero one.
 const results = [];
-for (const [step, args] of [['typecheck', []], ['vitest', process.argv.slice(2)]]) {
+for (const [step, args] of [['lint', []], ['typecheck', []], ['vitest', process.argv.slice(2)]]) {
   if (interrupted) break;
   console.log(`\n── ${step} ──`);
   results.push({ step, code: await pnpmRun(step, args) });

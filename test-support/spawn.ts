@@ -84,14 +84,15 @@ export async function spawnService(
         resolve(entry);
       }
     };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
+    createInterface({ input: child.stdout }).on('line', onLine);
+    createInterface({ input: child.stderr }).on('line', onLine);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited (${signal ?? code}) before listening:\n${lines.slice(-20).join('\n')}`));
     });
   });
-  const address = String(listening.url ?? listening.http ?? '');
+  const logged = listening.url ?? listening.http;
+  const address = typeof logged === 'string' ? logged : '';
   return {
     name,
     child,

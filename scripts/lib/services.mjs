@@ -123,7 +123,7 @@ function onPath(name) {
 function postgresInstalls() {
   const dirs = new Set(onPath('initdb').map((file) => path.dirname(file)));
   for (const base of ['/usr/lib/postgresql', '/usr/local/pgsql', '/opt/homebrew/opt', '/usr/local/opt']) {
-    let entries = [];
+    let entries;
     try {
       entries = fs.readdirSync(base);
     } catch {

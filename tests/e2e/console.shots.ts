@@ -92,7 +92,6 @@ interface Variant {
   options: BrowserContextOptions;
 }
 const desktop: Variant = { suffix: '', options: { viewport: { width: 1280, height: 860 }, colorScheme: 'light' } };
-const desktopDark: Variant = { suffix: '-dark', options: { viewport: { width: 1280, height: 860 }, colorScheme: 'dark' } };
 /** The overview with both charts in the picture. */
 const desktopTall: Variant = { suffix: '', options: { viewport: { width: 1280, height: 1140 }, colorScheme: 'light' } };
 const desktopTallDark: Variant = { suffix: '-dark', options: { viewport: { width: 1280, height: 1140 }, colorScheme: 'dark' } };

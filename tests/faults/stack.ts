@@ -150,7 +150,7 @@ export class Stack {
         url: `http://127.0.0.1:${port}`,
         apiUrl: this.apiUrl,
         getToken: () => this.env.sign({ sub: user }),
-        WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+        WebSocket,
         transport: 'ws',
         backoff: { baseMs: 50, capMs: 500 },
       });

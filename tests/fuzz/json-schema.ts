@@ -123,7 +123,7 @@ export class SchemaValues {
     // A rule JSON Schema cannot say, said in the description ("exactly one of the three"): one key, picked.
     if (/exactly one/i.test(schema.description ?? '')) return fc.oneof(...names.map((name) => this.valid(properties[name]!).map((value) => ({ [name]: value }))));
     const shape = Object.fromEntries(names.map((name) => [name, this.valid(properties[name]!)]));
-    return fc.record(shape, { requiredKeys: schema.required ?? [] }) as fc.Arbitrary<Record<string, unknown>>;
+    return fc.record(shape, { requiredKeys: schema.required ?? [] });
   }
 
   /**

@@ -127,7 +127,9 @@ const pageForPeople = (listener: Listener, request: string) => {
   let path = '';
   try {
     path = new URL(target, 'http://x').pathname;
-  } catch {}
+  } catch {
+    // Not a URL: no page answers it, so the error is JSON.
+  }
   return (
     (listener.service.name === 'mailbox' && /^\/messages\/\d+$/.test(path)) ||
     (listener.service.name === 'api' && path === '/v1/unsubscribe' && !/\r\naccept: application\/json/i.test(request))

@@ -98,7 +98,8 @@ export class FrameSocket {
 
   constructor(url: string, options: { protocols?: string[]; headers?: Record<string, string> } = {}) {
     this.ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers, maxPayload: 64 * 1024 * 1024 });
-    this.ws.on('message', (data) => this.frames.push(JSON.parse(data.toString()) as Frame));
+    // A Buffer: ws's default `binaryType` is `nodebuffer`.
+    this.ws.on('message', (data) => this.frames.push(JSON.parse((data as Buffer).toString()) as Frame));
     this.ws.on('unexpected-response', (_req, res) => {
       this.handshakeStatus = res.statusCode;
       res.resume();

@@ -157,7 +157,6 @@ export class GatewayConnection implements GatewayLink {
     this.opened = false;
     const since = this.hooks.beforeConnect();
     const { url: baseUrl, WebSocket, EventSource, tokenIn } = this.options;
-    let transport: Transport | undefined;
     const handlers = {
       onOpen: () => {
         if (this.transport !== transport) return;
@@ -176,7 +175,7 @@ export class GatewayConnection implements GatewayLink {
         this.onDrop(close);
       },
     };
-    transport =
+    const transport =
       this.kind === 'ws'
         ? openWebSocket({ baseUrl, token, since, WebSocket: WebSocket!, tokenIn }, handlers)
         : openEventSource({ baseUrl, ticket, since, EventSource: EventSource! }, handlers);

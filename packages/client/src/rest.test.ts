@@ -45,40 +45,48 @@ function answer(res: ServerResponse, status: number, body?: unknown, contentType
   res.end(body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
 }
 
+/** Answers one request as the API would; records it first. */
+async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://api');
+  const seen: Seen = { method: req.method ?? '', url, authorization: req.headers.authorization, body: await readBody(req) };
+  requests.push(seen);
+  if (seen.authorization !== `Bearer ${validToken}`) return answer(res, 401, { error: { code: 'unauthorized', message: 'bad token' } });
+  if (url.pathname.startsWith('/malformed/')) return answer(res, 200, { items: [{ ...NOTIFICATION, seq: 0 }], next_cursor: null });
+  const route = `${req.method} ${url.pathname.replace(/^\/prefix/, '')}`;
+  switch (route) {
+    case 'GET /v1/notifications':
+      return answer(res, 200, { items: [NOTIFICATION], next_cursor: 'abc' });
+    case 'GET /v1/notifications/unread-count':
+      return answer(res, 200, { count: 7 });
+    case `GET /v1/notifications/${NOTIFICATION.id}`:
+      return answer(res, 200, NOTIFICATION);
+    case 'GET /v1/notifications/00000000-0000-4000-8000-000000000404':
+      return answer(res, 404, { error: { code: 'not_found', message: 'no such notification' } });
+    case `POST /v1/notifications/${NOTIFICATION.id}/read`:
+    case `POST /v1/notifications/${NOTIFICATION.id}/unread`:
+    case `DELETE /v1/notifications/${NOTIFICATION.id}`:
+      return answer(res, 204);
+    case 'POST /v1/notifications/read-all':
+      return answer(res, 200, { updated: 3 });
+    case 'GET /v1/preferences':
+      return answer(res, 200, PREFERENCES);
+    case 'PUT /v1/preferences':
+      if ((seen.body as { digest?: string }).digest === 'hourly') {
+        return answer(res, 400, { error: { code: 'validation_failed', message: 'bad body', details: [{ path: 'digest', message: 'invalid option' }] } });
+      }
+      return answer(res, 200, { ...PREFERENCES, ...(seen.body as object) });
+    case 'GET /v1/broken':
+    default:
+      return answer(res, 502, '<html>bad gateway</html>', 'text/html');
+  }
+}
+
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://api');
-    const seen: Seen = { method: req.method ?? '', url, authorization: req.headers.authorization, body: await readBody(req) };
-    requests.push(seen);
-    if (seen.authorization !== `Bearer ${validToken}`) return answer(res, 401, { error: { code: 'unauthorized', message: 'bad token' } });
-    if (url.pathname.startsWith('/malformed/')) return answer(res, 200, { items: [{ ...NOTIFICATION, seq: 0 }], next_cursor: null });
-    const route = `${req.method} ${url.pathname.replace(/^\/prefix/, '')}`;
-    switch (route) {
-      case 'GET /v1/notifications':
-        return answer(res, 200, { items: [NOTIFICATION], next_cursor: 'abc' });
-      case 'GET /v1/notifications/unread-count':
-        return answer(res, 200, { count: 7 });
-      case `GET /v1/notifications/${NOTIFICATION.id}`:
-        return answer(res, 200, NOTIFICATION);
-      case 'GET /v1/notifications/00000000-0000-4000-8000-000000000404':
-        return answer(res, 404, { error: { code: 'not_found', message: 'no such notification' } });
-      case `POST /v1/notifications/${NOTIFICATION.id}/read`:
-      case `POST /v1/notifications/${NOTIFICATION.id}/unread`:
-      case `DELETE /v1/notifications/${NOTIFICATION.id}`:
-        return answer(res, 204);
-      case 'POST /v1/notifications/read-all':
-        return answer(res, 200, { updated: 3 });
-      case 'GET /v1/preferences':
-        return answer(res, 200, PREFERENCES);
-      case 'PUT /v1/preferences':
-        if ((seen.body as { digest?: string }).digest === 'hourly') {
-          return answer(res, 400, { error: { code: 'validation_failed', message: 'bad body', details: [{ path: 'digest', message: 'invalid option' }] } });
-        }
-        return answer(res, 200, { ...PREFERENCES, ...(seen.body as object) });
-      case 'GET /v1/broken':
-      default:
-        return answer(res, 502, '<html>bad gateway</html>', 'text/html');
-    }
+  server = createServer((req, res) => {
+    // A request this stand-in cannot read is answered as a server error, so the test sees it.
+    respond(req, res).catch((error: unknown) =>
+      answer(res, 500, { error: { code: 'internal', message: error instanceof Error ? error.message : 'fake API failed' } }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -147,7 +147,7 @@ export class Sequencer {
   /** Delivers held frames that now follow lastSeq without a hole. */
   private drain(): WireNotification[] {
     const out: WireNotification[] = [];
-    for (let next = this.held.get(this.last! + 1); next; next = this.held.get(this.last! + 1)) {
+    for (let next = this.held.get(this.last! + 1); next; next = this.held.get(this.last + 1)) {
       this.held.delete(next.seq);
       this.last = next.seq;
       out.push(next);

@@ -104,7 +104,7 @@ describe('tabs sharing one connection', () => {
     const fake = await gateway();
     const requests: string[] = [];
     const fetch: typeof globalThis.fetch = async (input, init) => {
-      requests.push(`${init?.method} ${new URL(String(input)).pathname}`);
+      requests.push(`${init?.method} ${new URL(input instanceof Request ? input.url : input).pathname}`);
       return new Response(null, { status: 204 });
     };
     const { a, b } = await leaderAndFollower(fake, { fetch });

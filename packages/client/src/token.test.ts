@@ -60,7 +60,7 @@ describe('TokenSource', () => {
   });
 
   it('rejects a provider answer that is not a non-empty string', async () => {
-    const tokens = new TokenSource(() => '' as string, 30_000);
+    const tokens = new TokenSource(() => '', 30_000);
     await expect(tokens.fresh()).rejects.toMatchObject({ code: 'token_provider_failed' });
   });
 });

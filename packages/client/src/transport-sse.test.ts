@@ -107,7 +107,7 @@ describe('SSE fallback', () => {
     cleanup.push(() => fake.stop());
     const calls: string[] = [];
     const fetch: typeof globalThis.fetch = async (input, init) => {
-      const path = new URL(String(input)).pathname;
+      const path = new URL(input instanceof Request ? input.url : input).pathname;
       if (path === '/v1/connect-tickets') return globalThis.fetch(input, init);
       calls.push(`${init?.method} ${path}`);
       return new Response(null, { status: 204 });

@@ -51,7 +51,7 @@ export class MemoryPresenceWriter implements PresenceWriter {
 
   async add(connection: ConnectionInfo): Promise<void> {
     let connections = this.store.connections.get(this.gatewayId);
-    if (!connections) this.store.connections.set(this.gatewayId, (connections = new Map()));
+    if (!connections) this.store.connections.set(this.gatewayId, (connections = new Map<string, StoredConnection>()));
     connections.set(connection.connection_id, {
       connection_id: connection.connection_id,
       user_id: connection.user_id,

@@ -28,8 +28,8 @@ export class RedisBroker implements Broker {
     const pipeline = this.publisher.pipeline();
     for (const { channel, payload } of messages) pipeline.publish(channel, payload);
     const results = await pipeline.exec();
-    const failed = results?.find(([error]) => error !== null);
-    if (failed) throw failed[0];
+    const error = results?.find(([error]) => error !== null)?.[0];
+    if (error) throw error;
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<void> {

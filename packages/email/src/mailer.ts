@@ -1,4 +1,4 @@
-import { createTransport, type Mail, type SMTPSentMessageInfo, type SMTPTransportOptions } from 'nodemailer';
+import { createTransport, type Mail, type SMTPPoolOptions, type SMTPSentMessageInfo, type SMTPTransportOptions } from 'nodemailer';
 
 /**
  * A failed send. `temporary` tells the queue what to do: retry with backoff (4xx replies, the
@@ -119,15 +119,16 @@ export class Mailer {
   constructor(options: MailerOptions) {
     this.#from = options.from;
     this.#sendDuration = options.sendDuration;
-    this.#transport = createTransport({
+    const settings: SMTPPoolOptions = {
       url: options.url,
-      pool: options.pool ?? true,
       maxConnections: options.maxConnections ?? 5,
       maxMessages: 1_000,
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       greetingTimeout: options.greetingTimeoutMs ?? 10_000,
       socketTimeout: options.socketTimeoutMs ?? 30_000,
-    });
+    };
+    // Each overload of createTransport names the transport `pool` picks.
+    this.#transport = (options.pool ?? true) ? createTransport({ ...settings, pool: true }) : createTransport({ ...settings, pool: false });
   }
 
   /** Resolves once the server accepted the message; rejects with a TemporaryEmailError or PermanentEmailError. */

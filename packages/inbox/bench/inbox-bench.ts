@@ -41,6 +41,14 @@ async function bundleSize(external: string[]): Promise<{ min: number; gzip: numb
   }
 }
 
+/** What the page measured during the burst, and how many items the inbox holds and renders after it. */
+interface BurstStats {
+  longTasks: number[];
+  longestFrame: number;
+  items: number;
+  rendered: number;
+}
+
 async function heapUsed(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
@@ -130,11 +138,12 @@ async function main(): Promise<void> {
     // A cheap check every half second: a locator's polling would load the main thread it measures.
     await page.waitForFunction(`document.querySelector('tidings-inbox').shadowRoot.querySelector('article h3')?.textContent === 'Live notification ${BURST}'`, undefined, { polling: 500, timeout: 60_000 });
     const burstSeconds = (Date.now() - burstStart) / 1000;
-    const { longTasks, longestFrame, items, rendered: renderedItems } = (await page.evaluate(`(() => {
+    const burst = await page.evaluate<BurstStats>(`(() => {
       window.__stopFrames = true;
       const inbox = document.querySelector('tidings-inbox');
       return { longTasks: window.__longTasks, longestFrame: window.__longestFrame, items: inbox.list.items.length, rendered: inbox.shadowRoot.querySelectorAll('article').length };
-    })()`)) as { longTasks: number[]; longestFrame: number; items: number; rendered: number };
+    })()`);
+    const { longTasks, longestFrame, items, rendered: renderedItems } = burst;
     const heapAfterBurst = await heapUsed(cdp);
     await closePanel(page);
     const heapClosed = await heapUsed(cdp);

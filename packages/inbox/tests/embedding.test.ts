@@ -59,7 +59,7 @@ describe('embedding', () => {
     await page.getByRole('button', { name: 'Notifications, 5 unread' }).waitFor({ state: 'attached' });
 
     await inbox(page).evaluate((host) => host.remove());
-    const calls = (await page.evaluate('window.appClient.calls')) as string[];
+    const calls = await page.evaluate<string[]>('window.appClient.calls');
     expect([...calls].sort()).toEqual(['list', 'unreadCount']);
     expect(backend.gateway.ws).toHaveLength(0);
   });

@@ -73,10 +73,7 @@ export function TidingsProvider(props: TidingsProviderProps): ReactNode {
   });
   // Constructing a client has no side effects (it connects only in the effect below), so the
   // second call StrictMode makes here costs nothing.
-  const client = useMemo(
-    () => given ?? new TidingsClient({ url: gatewayUrl!, apiUrl: apiUrl!, getToken: () => token.current!() }),
-    [given, apiUrl, gatewayUrl],
-  );
+  const client = useMemo(() => given ?? new TidingsClient({ url: gatewayUrl, apiUrl, getToken: () => token.current!() }), [given, apiUrl, gatewayUrl]);
   useEffect(() => (given ? undefined : retain(client)), [client, given]);
   const value = useMemo(() => ({ client, locale, theme }), [client, locale, theme]);
   return <TidingsContext.Provider value={value}>{children}</TidingsContext.Provider>;

@@ -104,12 +104,12 @@ describe('useNotifications and useUnreadCount', () => {
     await mount({ view: 'inbox' });
     await item('notification 3, unread').waitFor();
 
-    gateway.broadcast({ type: 'notification_read', ids: [first!.id, second!.id] });
+    gateway.broadcast({ type: 'notification_read', ids: [first.id, second.id] });
     await item('notification 1, read').waitFor();
     await item('notification 2, read').waitFor();
-    gateway.broadcast({ type: 'notification_unread', ids: [second!.id] });
+    gateway.broadcast({ type: 'notification_unread', ids: [second.id] });
     await item('notification 2, unread').waitFor();
-    gateway.broadcast({ type: 'notification_deleted', ids: [third!.id] });
+    gateway.broadcast({ type: 'notification_deleted', ids: [third.id] });
     await item('notification 3, unread').waitFor({ state: 'detached' });
     gateway.broadcast({ type: 'all_read' });
     await item('notification 2, read').waitFor();
@@ -171,8 +171,8 @@ describe('useNotifications and useUnreadCount', () => {
     await item('notification 1, read').waitFor({ state: 'detached' });
     expect(await page.getByRole('listitem').allTextContents()).toEqual([expect.stringContaining('notification 2')]);
     expect(api.requests.filter((r) => r.method !== 'GET').map((r) => [r.method, r.path, r.body])).toEqual([
-      ['DELETE', `/v1/notifications/${third!.id}`, undefined],
-      ['POST', `/v1/notifications/${second!.id}/unread`, undefined],
+      ['DELETE', `/v1/notifications/${third.id}`, undefined],
+      ['POST', `/v1/notifications/${second.id}/unread`, undefined],
       ['POST', '/v1/notifications/delete', { all_read: true }],
     ]);
   });

@@ -52,7 +52,7 @@ class StubClient {
   preferencesAnswer = deferred<Preferences>();
   readonly preferences = {
     get: vi.fn(() => this.preferencesAnswer.promise),
-    update: vi.fn(async (change: Partial<Preferences>) => ({ ...doc, ...change }) as Preferences),
+    update: vi.fn(async (change: Partial<Preferences>) => ({ ...doc, ...change })),
   };
   private readonly listeners = new Map<string, Set<(payload: never) => void>>();
 

@@ -66,7 +66,7 @@ function withinTimeout(run: () => unknown, ms: number): Promise<void> {
         },
         (error: unknown) => {
           clearTimeout(timer);
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         },
       );
   });

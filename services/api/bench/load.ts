@@ -80,7 +80,7 @@ function runOnce(options: LoadOptions, seconds: number): Promise<LoadResult> {
       },
       (error, result) => {
         if (error) {
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
         const sorted = Float64Array.from(latencies).sort();

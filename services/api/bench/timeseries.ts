@@ -59,7 +59,8 @@ export async function timeseriesScenario(ctx: Context): Promise<Row[]> {
   const rollUp = async () => {
     if (!ctx.rollup) return;
     // One run counts at most a day of minutes; the worker's next ticks take the rest.
-    let [minutes, rows, rolledUntil] = [0, 0, ''];
+    let [minutes, rows] = [0, 0];
+    let rolledUntil: string;
     for (let run = await rollUpMinutes(ctx.sql); ; run = await rollUpMinutes(ctx.sql)) {
       [minutes, rows, rolledUntil] = [minutes + run.minutes, rows + run.rows, run.rolledUntil];
       if (run.minutes === 0) break;

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type Express, type Request, type RequestHandler } from 'express';
+import express, { type Express, type IRoute, type Request, type RequestHandler } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
+import type { Principal } from '@tidings/auth';
 import { limits } from '@tidings/protocol';
 import { AppError, createOpsHandler, metricFactories, mountOps, opsPaths, readinessChecks, redactUrl, sendError } from '@tidings/server-kit';
 import type { ApiDeps } from './deps.ts';
-import { authorize } from './http/auth.ts';
+import { authorize, principalOf } from './http/auth.ts';
 import { errorHandler, notFoundHandler, toAppError } from './http/errors.ts';
 import { sendPage } from './http/html.ts';
 import { rateLimit } from './http/rate-limit.ts';
@@ -70,12 +71,14 @@ function handlerFor(spec: RouteSpec): RequestHandler {
   return async (req, res) => {
     assertText(req.params, 'path');
     assertText(req.query, 'query');
-    const input = spec.bodyFormat === 'raw-json' ? parseJsonBytes(req.body) : (req.body ?? {});
+    const input: unknown = spec.bodyFormat === 'raw-json' ? parseJsonBytes(req.body) : (req.body ?? {});
     assertText(input, 'body');
     const params = spec.params ? parseOrThrow(spec.params, req.params, 'path') : undefined;
     const query = spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined;
     const body = spec.body ? parseOrThrow(spec.body, input, 'body') : undefined;
-    const result = await spec.handler({ principal: res.locals.principal, params, query, body, req, res });
+    // Undefined only on a public route, whose handler does not read it.
+    const principal = principalOf(res) as Principal;
+    const result = await spec.handler({ principal, params, query, body, req, res });
     res.status(result.status).set(result.headers ?? {});
     if (result.html !== undefined) sendPage(res, result.html);
     else if (result.body === undefined) res.end();
@@ -94,7 +97,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use((req, res, next) => {
     const end = requestDuration.startTimer();
     res.on('finish', () => {
-      const path = req.route?.path;
+      const path = (req.route as IRoute | undefined)?.path;
       end({ method: req.method, route: path === undefined ? 'unmatched' : `${req.baseUrl}${path}`, status: String(res.statusCode) });
     });
     next();
@@ -103,7 +106,7 @@ export function createApp(deps: ApiDeps): Express {
     pinoHttp({
       logger: deps.logger,
       autoLogging: { ignore: (req) => opsPaths.includes(req.url ?? '') },
-      customProps: (_req, res) => ({ user: (res as express.Response).locals?.principal?.userId }),
+      customProps: (_req, res) => ({ user: principalOf(res as express.Response)?.userId }),
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       quietReqLogger: true,
       serializers: {

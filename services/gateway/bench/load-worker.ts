@@ -83,10 +83,16 @@ function onNotification(at: number, data: { k?: number; b?: number } | undefined
 
 const NOTIFICATION_PREFIX = '{"type":"notification"';
 
+/** A text frame's contents: ws hands a Buffer with its default `binaryType` (`nodebuffer`), which these sockets keep. */
+function frameText(raw: WebSocket.RawData): string {
+  if (Buffer.isBuffer(raw)) return raw.toString();
+  return Buffer.concat(Array.isArray(raw) ? raw : [Buffer.from(raw)]).toString();
+}
+
 function onWsMessage(this: WebSocket, raw: WebSocket.RawData): void {
   const at = wallNow();
   frames++;
-  const text = raw.toString();
+  const text = frameText(raw);
   if (!text.startsWith(NOTIFICATION_PREFIX)) return;
   const frame = JSON.parse(text) as { notification: { data?: { k?: number; b?: number } } };
   onNotification(at, frame.notification.data);
@@ -126,7 +132,7 @@ function resumeComplete(user: number, count: number, lastSeq: number): void {
 function onTrackedMessage(held: Held, raw: WebSocket.RawData): void {
   const at = wallNow();
   frames++;
-  const text = raw.toString();
+  const text = frameText(raw);
   if (text.startsWith(NOTIFICATION_PREFIX)) {
     const frame = JSON.parse(text) as { notification: { seq: number; data?: { k?: number; b?: number } } };
     onNotification(at, frame.notification.data);
@@ -182,7 +188,7 @@ function connectOne(group: number, [user, url, since]: Target): Promise<Held> {
       const ws = new WebSocket(target, { perMessageDeflate: false });
       held = { close: () => ws.terminate(), end: () => ws.close(1000), user, url, group, closing: false, open: false };
       const established = (raw: WebSocket.RawData) => {
-        const text = raw.toString();
+        const text = frameText(raw);
         if (!text.includes('"connection_established"')) return;
         ws.off('message', established);
         if (trackSeqs) {

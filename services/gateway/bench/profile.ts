@@ -142,7 +142,7 @@ export function summarise(file: string, window: Window): ProfileSummary {
 /** The main-thread profile of each named process (`profiles/<name>-<time>/CPU.*.<pid>.0.*.cpuprofile`) started after `since`. */
 export function latestProfiles(names: string[], since: number): Map<string, string> {
   const found = new Map<string, string>();
-  let dirs: string[] = [];
+  let dirs: string[];
   try {
     dirs = readdirSync(profilesDir);
   } catch {

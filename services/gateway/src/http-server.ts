@@ -25,6 +25,6 @@ export function createHttpServer(deps: HttpServerDeps): Server {
     sendError(res, new AppError('not_found', `no route for ${req.method} ${pathname}`));
   });
   guardHttpServer(server, deps.logger);
-  server.on('upgrade', deps.onUpgrade);
+  server.on('upgrade', (req, socket, head) => deps.onUpgrade(req, socket, head));
   return server;
 }

@@ -10,7 +10,8 @@ export interface SseEndpointDeps {
   maxBufferedBytes: number;
   admission: Admission;
   lifecycle: ConnectionLifecycle;
-  onSlowConsumer(): void;
+  /** Called on its own, by the sink of a connection that fell behind. */
+  onSlowConsumer: () => void;
   logger: Logger;
 }
 

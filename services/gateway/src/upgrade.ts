@@ -17,7 +17,8 @@ export interface WebSocketEndpointDeps {
   admission: Admission;
   lifecycle: ConnectionLifecycle;
   messages: ClientMessageDeps;
-  onSlowConsumer(): void;
+  /** Called on its own, by the sink of a connection that fell behind. */
+  onSlowConsumer: () => void;
   logger: Logger;
   draining(): boolean;
 }
@@ -34,11 +35,18 @@ function refuse(socket: TaggedSocket, code: number, reason: string): void {
   socket.close(code, reason);
 }
 
+/** Functions rather than methods: each is registered on its own, and ws calls it with the socket as `this`. */
 interface SocketListeners {
-  message(this: TaggedSocket, data: RawData, isBinary: boolean): void;
-  pong(this: TaggedSocket): void;
-  close(this: TaggedSocket): void;
-  error(this: TaggedSocket, error: Error): void;
+  message: (this: TaggedSocket, data: RawData, isBinary: boolean) => void;
+  pong: (this: TaggedSocket) => void;
+  close: (this: TaggedSocket) => void;
+  error: (this: TaggedSocket, error: Error) => void;
+}
+
+/** A text frame's contents: ws hands a Buffer with its default `binaryType` (`nodebuffer`), which this server keeps. */
+function frameText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString();
+  return Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString();
 }
 
 /** Listeners shared by every socket: `this` is the socket, so no closure is made per connection. */
@@ -52,7 +60,7 @@ function socketListeners(deps: WebSocketEndpointDeps): SocketListeners {
         connection.send(serverFrames.error('invalid_message', 'binary frames are not accepted; send JSON text'));
         return;
       }
-      void handleClientMessage(deps.messages, connection, data.toString());
+      void handleClientMessage(deps.messages, connection, frameText(data));
     },
     pong() {
       const connection = this[CONNECTION];

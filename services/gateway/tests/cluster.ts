@@ -44,7 +44,8 @@ export class TestSocket {
     if (options.token && !options.protocol) target.searchParams.set('token', options.token);
     for (const [name, value] of Object.entries(options.query ?? {})) target.searchParams.set(name, value);
     this.ws = new WebSocket(target, options.protocol && options.token ? [`bearer.${options.token}`] : [], { headers: options.headers ?? {} });
-    this.ws.on('message', (data) => this.frames.push(JSON.parse(data.toString()) as Frame));
+    // A Buffer: ws's default `binaryType` is `nodebuffer`.
+    this.ws.on('message', (data) => this.frames.push(JSON.parse((data as Buffer).toString()) as Frame));
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);

@@ -36,7 +36,7 @@ describe('a gateway killed with SIGKILL under load', () => {
         url: `http://127.0.0.1:${front.port}`,
         apiUrl: h.api.url,
         getToken: () => h.userToken(user),
-        WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+        WebSocket,
         transport: 'ws',
         backoff: { baseMs: 50, capMs: 500 },
       });

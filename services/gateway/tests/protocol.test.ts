@@ -32,7 +32,7 @@ describe('connecting', () => {
   });
 
   it('refuses a bad since', async () => {
-    const socket = new TestSocket(url(), { token: c.h.userToken('alice'), since: -1 as number });
+    const socket = new TestSocket(url(), { token: c.h.userToken('alice'), since: -1 });
     expect(await socket.closedPromise).toBe(1008);
   });
 

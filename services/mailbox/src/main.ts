@@ -73,7 +73,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       const host = config.MAILBOX_HOST;
       const mailbox = await startMailbox({ smtpPort: config.MAILBOX_SMTP_PORT, httpPort: config.MAILBOX_HTTP_PORT, host, limit: config.MAILBOX_LIMIT, logger });
       const url = `http://${host}:${mailbox.httpPort}`;
-      return { url, addresses: { smtp: `smtp://${host}:${mailbox.smtpPort}`, http: url }, close: mailbox.close };
+      return { url, addresses: { smtp: `smtp://${host}:${mailbox.smtpPort}`, http: url }, close: () => mailbox.close() };
     },
   });
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { WireNotification } from '@tidings/protocol';
 
 /**
@@ -158,7 +158,7 @@ export class FakeGateway {
     }
     const send = (frame: object) => socket.send(JSON.stringify(frame));
     socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Record<string, unknown>;
+      const frame = JSON.parse(frameText(data)) as Record<string, unknown>;
       record.received.push(frame);
       if (this.muted) return;
       if (frame.type === 'ping') send({ type: 'pong' });
@@ -245,6 +245,12 @@ export function wireNotification(seq: number, type = 'comment.created'): WireNot
 
 function writeSse(response: ServerResponse, data: string, seq?: number): void {
   if (!response.writableEnded) response.write(seq === undefined ? `data: ${data}\n\n` : `id: ${seq}\ndata: ${data}\n\n`);
+}
+
+/** The text of a WebSocket message as `ws` hands it over: one Buffer, an ArrayBuffer, or fragments. */
+export function frameText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }
 
 function parseSeq(value: string | null | undefined): number | undefined {

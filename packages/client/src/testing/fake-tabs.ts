@@ -72,7 +72,7 @@ export class FakeChannels {
   private readonly open = new Set<{ name: string; channel: BroadcastChannelLike }>();
 
   constructor() {
-    const channels = this;
+    const { posted, open } = this;
     this.BroadcastChannel = class implements BroadcastChannelLike {
       onmessage: BroadcastChannelLike['onmessage'] = null;
       private readonly entry = { name: '', channel: this as BroadcastChannelLike };
@@ -80,24 +80,24 @@ export class FakeChannels {
 
       constructor(name: string) {
         this.entry.name = name;
-        channels.open.add(this.entry);
+        open.add(this.entry);
       }
 
       postMessage(message: unknown): void {
         if (this.closed) throw new DOMException('the channel is closed', 'InvalidStateError');
-        channels.posted.push({ name: this.entry.name, message });
-        const receivers = [...channels.open].filter((other) => other.name === this.entry.name && other !== this.entry);
+        posted.push({ name: this.entry.name, message });
+        const receivers = [...open].filter((other) => other.name === this.entry.name && other !== this.entry);
         for (const receiver of receivers) {
           const data = structuredClone(message);
           setTimeout(() => {
-            if (channels.open.has(receiver)) receiver.channel.onmessage?.({ data });
+            if (open.has(receiver)) receiver.channel.onmessage?.({ data });
           }, 0);
         }
       }
 
       close(): void {
         this.closed = true;
-        channels.open.delete(this.entry);
+        open.delete(this.entry);
       }
     };
   }

@@ -23,8 +23,8 @@ interface SessionContextValue {
   current: SignedIn | null;
   api: ApiClient | null;
   reason: SignOutReason | null;
-  signIn(token: string, stayInTab: boolean): void;
-  signOut(reason?: SignOutReason): void;
+  signIn: (token: string, stayInTab: boolean) => void;
+  signOut: (reason?: SignOutReason) => void;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -99,7 +99,7 @@ export function useApi(): ApiClient {
 }
 
 /** The signed-in admin. */
-export function useSession(): { sub: string; roles: string[]; signOut(): void } {
+export function useSession(): { sub: string; roles: string[]; signOut: () => void } {
   const { current, signOut } = useSessionState();
   if (!current) throw new Error('useSession is for pages shown only when signed in');
   return useMemo(() => ({ sub: current.sub, roles: current.roles, signOut: () => signOut() }), [current, signOut]);

@@ -7,7 +7,7 @@ interface ThemeContextValue {
   choice: ThemeChoice;
   /** What is shown now (auto resolved by prefers-color-scheme). */
   resolved: 'light' | 'dark';
-  setChoice(choice: ThemeChoice): void;
+  setChoice: (choice: ThemeChoice) => void;
 }
 
 const ThemeContext = createContext<ThemeContextValue | null>(null);

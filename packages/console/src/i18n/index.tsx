@@ -27,7 +27,7 @@ const LOCALE_STORAGE_KEY = 'tidings-console.locale';
 
 interface LocaleContextValue {
   locale: Locale;
-  setLocale(locale: Locale): void;
+  setLocale: (locale: Locale) => void;
 }
 
 const LocaleContext = createContext<LocaleContextValue | null>(null);

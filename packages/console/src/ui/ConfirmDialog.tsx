@@ -9,8 +9,8 @@ interface ConfirmDialogProps {
   danger?: boolean;
   /** Disables the confirm button (e.g. while the action runs). */
   busy?: boolean;
-  onConfirm(): void;
-  onCancel(): void;
+  onConfirm: () => void;
+  onCancel: () => void;
   children?: ReactNode;
 }
 

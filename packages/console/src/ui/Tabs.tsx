@@ -12,7 +12,7 @@ interface TabsProps {
   items: TabItem[];
   /** The selected tab's id (controlled); otherwise the first tab starts selected. */
   value?: string;
-  onChange?(id: string): void;
+  onChange?: (id: string) => void;
 }
 
 /** Tabs per the ARIA pattern: Left/Right/Home/End move and select, only the selected tab is in the tab order. */

@@ -51,7 +51,11 @@ export function storedPreferences(row: {
   types: string | null;
 }): Pick<Preferences, 'in_app_enabled' | 'email_enabled' | 'types'> | undefined {
   if (row.in_app_enabled === null) return undefined;
-  return { in_app_enabled: row.in_app_enabled, email_enabled: row.email_enabled ?? true, types: row.types === null ? {} : JSON.parse(row.types) };
+  return {
+    in_app_enabled: row.in_app_enabled,
+    email_enabled: row.email_enabled ?? true,
+    types: row.types === null ? {} : (JSON.parse(row.types) as Preferences['types']),
+  };
 }
 
 export async function getPreferences(database: Database, userId: string): Promise<Preferences> {

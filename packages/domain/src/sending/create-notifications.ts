@@ -119,7 +119,7 @@ export async function createNotifications(deps: CreateDeps, request: CreateReque
   };
   if (created.length <= NOTIFICATION_IDS_LIMIT) result.notification_ids = idsInOrder(send.userIds, created);
   if (scheduled) {
-    await deps.onScheduled?.(send.id, sendAt!);
+    await deps.onScheduled?.(send.id, sendAt);
   } else {
     await publishCreated(deps, created, templateOf(input, send.createdAt), send.id);
     if (send.emails.length > 0) await enqueueSendEmails(deps, send.id);

@@ -81,10 +81,10 @@ export class EventPublisher {
     const queue = this.offlineQueue;
     try {
       await Promise.all(
-        events.map((event) =>
+        events.flatMap((event) =>
           event.kind === 'notification'
-            ? queue.append(event.user_id, [{ seq: event.notification.seq, frame: serverFrames.notification(event.notification) }])
-            : undefined,
+            ? [queue.append(event.user_id, [{ seq: event.notification.seq, frame: serverFrames.notification(event.notification) }])]
+            : [],
         ),
       );
     } catch (error) {

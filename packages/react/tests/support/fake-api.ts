@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Preferences, WireNotification } from '@tidings/client';
-import type { FakeGateway } from '../../../client/src/testing/fake-gateway.ts';
+import { frameText, type FakeGateway } from '../../../client/src/testing/fake-gateway.ts';
 import type { UserNotificationType } from '../../src/preferences.ts';
 
 /** A request the fake API answered, as the tests look at it. */
@@ -48,7 +48,7 @@ export class FakeApi {
     server.on('request', (req, res) => void this.handle(req, res));
     const push = gateway.ws.push.bind(gateway.ws);
     gateway.ws.push = (...records) => {
-      for (const record of records) record.socket.on('message', (data) => this.onClientFrame(JSON.parse(String(data)) as Record<string, unknown>));
+      for (const record of records) record.socket.on('message', (data) => this.onClientFrame(JSON.parse(frameText(data)) as Record<string, unknown>));
       return push(...records);
     };
   }

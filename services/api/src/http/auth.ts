@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { TokenError, type Principal } from '@tidings/auth';
 import { AppError } from '@tidings/server-kit';
 import type { Access } from './route.ts';
@@ -10,6 +10,14 @@ function bearer(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new TokenError('invalid', 'the Authorization header must be "Bearer <token>"');
   return match[1];
+}
+
+/**
+ * The principal `authorize` left in `res.locals`: undefined on a public route, before authorization,
+ * and on a response express has not seen (no `locals` yet).
+ */
+export function principalOf(res: Response): Principal | undefined {
+  return res.locals?.principal as Principal | undefined;
 }
 
 /** Authenticates the bearer token and checks the route's access rule; the principal lands in `res.locals`. */

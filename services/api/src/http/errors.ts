@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, isDatabaseUnavailable, isRedisUnavailable, type Logger } from '@tidings/server-kit';
+import { principalOf } from './auth.ts';
 import { prefersJson, sendPage } from './html.ts';
 
 /**
@@ -10,7 +11,7 @@ export function errorHandler(logger: Logger, page?: (error: AppError) => string)
   return (error: unknown, req, res, _next) => {
     const appError = toAppError(error);
     if (appError.status >= 500) {
-      logger.error({ err: error, method: req.method, path: req.path, user: res.locals.principal?.userId }, `request failed: ${appError.code}`);
+      logger.error({ err: error, method: req.method, path: req.path, user: principalOf(res)?.userId }, `request failed: ${appError.code}`);
     }
     if (res.headersSent) return;
     res.status(appError.status);

@@ -10,7 +10,10 @@ export class SafeHtml {
   }
 }
 
-function render(value: unknown): string {
+/** What a page may interpolate: text, numbers, markup, nothing (`undefined`, `null`, `false`), and lists of these. */
+export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
+
+function render(value: HtmlValue): string {
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === undefined || value === null || value === false) return '';
@@ -21,7 +24,7 @@ function render(value: unknown): string {
  * Tagged template for markup: every interpolated value is escaped (text and attribute values alike)
  * unless it is itself `html`, so a page cannot forget to escape a dynamic value.
  */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0] ?? '';
   values.forEach((value, index) => {
     out += render(value) + (strings[index + 1] ?? '');

@@ -44,9 +44,14 @@ type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
 /**
  * One REST route: the express handler and the OpenAPI operation are both made from this, so a
- * path, its schemas and its access rule are written once.
+ * path, its schemas and its access rule are written once. Without type arguments it is any route
+ * (what a list of routes holds): its body, query and params are then `unknown`.
  */
-export interface RouteSpec<B extends z.ZodType | undefined = any, Q extends z.ZodType | undefined = any, P extends z.ZodType | undefined = any> {
+export interface RouteSpec<
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   method: 'get' | 'post' | 'put' | 'delete';
   /** Express syntax: `/v1/notifications/:id`. */
   path: string;
@@ -73,7 +78,8 @@ export interface RouteSpec<B extends z.ZodType | undefined = any, Q extends z.Zo
   headers?: z.ZodObject;
   /** `html`: the answer is (also) a page, by content negotiation. */
   responses: Record<number, { description: string; schema?: z.ZodType; html?: boolean }>;
-  handler: (ctx: RouteContext<Infer<B>, Infer<Q>, Infer<P>>) => Promise<RouteResult>;
+  // A method, so that a route with its own schemas is also a `RouteSpec` (parameters of methods are compared bivariantly).
+  handler(ctx: RouteContext<Infer<B>, Infer<Q>, Infer<P>>): Promise<RouteResult>;
 }
 
 export function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, P extends z.ZodType | undefined = undefined>(

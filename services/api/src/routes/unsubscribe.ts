@@ -57,7 +57,7 @@ export function unsubscribeRoutes(deps: ApiDeps) {
       },
       handler: async ({ query }) => {
         const claims = claimsOf(query.token);
-        const action = `?${new URLSearchParams({ token: query.token ?? '' })}`;
+        const action = `?${new URLSearchParams({ token: query.token ?? '' }).toString()}`;
         const content =
           claims.type === undefined
             ? html`<p>Stop all emails from ${branding.productName}?</p>

@@ -15,7 +15,7 @@ function useTargetText(target: Record<string, unknown>): string {
 interface BroadcastRowProps {
   broadcast: Broadcast;
   highlighted: boolean;
-  onCancel(broadcast: Broadcast): void;
+  onCancel: (broadcast: Broadcast) => void;
 }
 
 export function BroadcastRow({ broadcast, highlighted, onCancel }: BroadcastRowProps) {

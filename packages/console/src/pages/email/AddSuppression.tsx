@@ -15,7 +15,7 @@ export function problemFor(details: FieldProblem[] | undefined, field: string): 
 }
 
 /** "Add a suppression": address and detail; the API's field errors are shown by their fields. */
-export function AddSuppression({ onAdded }: { onAdded(message: string): void }) {
+export function AddSuppression({ onAdded }: { onAdded: (message: string) => void }) {
   const t = useStrings(strings);
   const api = useApi();
   const queryClient = useQueryClient();

@@ -15,7 +15,7 @@ interface LogFilters {
   user_id: string;
 }
 
-function LogFilterBar({ initial, onApply }: { initial: LogFilters; onApply(filters: LogFilters): void }) {
+function LogFilterBar({ initial, onApply }: { initial: LogFilters; onApply: (filters: LogFilters) => void }) {
   const t = useStrings(strings);
   // The status words the badges use (an <option> holds text only).
   const statusLabel = useStrings(uiStrings);

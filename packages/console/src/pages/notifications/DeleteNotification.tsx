@@ -8,7 +8,7 @@ import { notificationListKey, withoutNotification } from './queries.ts';
 import { strings } from './strings.ts';
 
 /** "Delete" with a confirmation; on success the notification leaves every cached list. */
-export function DeleteNotification({ notification, onDeleted }: { notification: AdminNotification; onDeleted(): void }) {
+export function DeleteNotification({ notification, onDeleted }: { notification: AdminNotification; onDeleted: () => void }) {
   const t = useStrings(strings);
   const api = useApi();
   const queryClient = useQueryClient();

@@ -8,7 +8,7 @@ import { useNotification } from './queries.ts';
 import { strings } from './strings.ts';
 
 /** One notification: every field, its data as JSON, its action URL as text; and "Delete". */
-export function NotificationDetail({ id, backHref, onDeleted }: { id: string; backHref: string; onDeleted(): void }) {
+export function NotificationDetail({ id, backHref, onDeleted }: { id: string; backHref: string; onDeleted: () => void }) {
   const t = useStrings(strings);
   const query = useNotification(id);
   const text = (value: string | null) => (value === null ? <span className="muted">{t('detail.none')}</span> : value === '' ? <span className="muted">{t('detail.emptyText')}</span> : value);

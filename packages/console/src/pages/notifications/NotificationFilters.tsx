@@ -10,7 +10,7 @@ const readStates: ReadState[] = ['all', 'unread', 'read'];
  * The filter toolbar. It edits a copy and hands it over on "Apply filters" (or Enter); the parent
  * puts it in the URL. Mount it with a `key` of the URL query so it starts again from the URL.
  */
-export function NotificationFilterBar({ initial, onApply }: { initial: NotificationFilters; onApply(filters: NotificationFilters): void }) {
+export function NotificationFilterBar({ initial, onApply }: { initial: NotificationFilters; onApply: (filters: NotificationFilters) => void }) {
   const t = useStrings(strings);
   const { timeZone } = useFormat();
   const [draft, setDraft] = useState(initial);

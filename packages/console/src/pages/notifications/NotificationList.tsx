@@ -9,7 +9,7 @@ import { allItems, useNotificationPages } from './queries.ts';
 import { strings } from './strings.ts';
 
 /** All notifications, newest first, filtered by what the URL query says. */
-export function NotificationList({ flash, onSearch, onLeave }: { flash: string | null; onSearch(search: string): void; onLeave(): void }) {
+export function NotificationList({ flash, onSearch, onLeave }: { flash: string | null; onSearch: (search: string) => void; onLeave: () => void }) {
   const t = useStrings(strings);
   const [searchParams, setSearchParams] = useSearchParams();
   const search = searchParams.toString();

@@ -9,7 +9,7 @@ import { allItems } from '../notifications/queries.ts';
 import type { Recipient } from './model.ts';
 import { strings } from './strings.ts';
 
-function SearchForm({ initial, onSearch }: { initial: string; onSearch(q: string): void }) {
+function SearchForm({ initial, onSearch }: { initial: string; onSearch: (q: string) => void }) {
   const t = useStrings(strings);
   const [q, setQ] = useState(initial);
   function submit(event: FormEvent) {

@@ -16,10 +16,10 @@ interface TypeEditorProps {
   isNew: boolean;
   /** Set when the page was reached by saving a new type. */
   justSaved?: boolean;
-  onSaved(type: NotificationType): void;
+  onSaved: (type: NotificationType) => void;
 }
 
-function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange(checked: boolean): void }) {
+function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
   return (
     <label className="choice">
       <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
