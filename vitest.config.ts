@@ -10,7 +10,14 @@ export default defineConfig({
   resolve: { conditions: [source, ...clientDefaults] },
   ssr: { resolve: { conditions: [source, ...serverDefaults] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'services/*/tests/**/*.test.ts', 'packages/*/tests/**/*.test.ts', 'scripts/tests/**/*.test.mjs', 'tests/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'services/*/src/**/*.test.ts',
+      'services/*/tests/**/*.test.ts',
+      'packages/*/tests/**/*.test.ts',
+      'scripts/tests/**/*.test.mjs',
+      'tests/**/*.test.ts',
+    ],
     globalSetup: ['./test-support/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

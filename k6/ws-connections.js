@@ -87,6 +87,8 @@ export function stats(data) {
     if (!now || !idle || !now.connections) return;
     rssPerConnection.add((now.rss_bytes - idle.rss_bytes) / now.connections, { gateway: url });
     heapPerConnection.add((now.heap_used_bytes - idle.heap_used_bytes) / now.connections, { gateway: url });
-    console.log(`${url}: ${now.connections} connections, RSS ${(now.rss_bytes / 1048576).toFixed(1)} MB, heap ${(now.heap_used_bytes / 1048576).toFixed(1)} MB`);
+    console.log(
+      `${url}: ${now.connections} connections, RSS ${(now.rss_bytes / 1048576).toFixed(1)} MB, heap ${(now.heap_used_bytes / 1048576).toFixed(1)} MB`,
+    );
   });
 }

@@ -45,7 +45,13 @@ const supervisor = new Supervisor({
   onEvent: (line) => console.error(`\n${line}\n`),
 });
 for (const service of services) {
-  supervisor.add({ name: service.name, command: process.execPath, args: ['--enable-source-maps', service.entry], cwd: ROOT, env: { ...baseEnv, ...service.env } });
+  supervisor.add({
+    name: service.name,
+    command: process.execPath,
+    args: ['--enable-source-maps', service.entry],
+    cwd: ROOT,
+    env: { ...baseEnv, ...service.env },
+  });
 }
 
 let stopping = false;
@@ -86,7 +92,9 @@ if (services.some((service) => service.name === 'api')) {
       `  API docs     ${api}/docs`,
       `  metrics      ${api}/metrics`,
       ...(gateways.length > 0 ? [`  WebSocket    ${gateways.join('  ')}`] : []),
-      devMailbox ? `  dev mailbox  http://127.0.0.1:${MAILBOX_HTTP_PORT}  (every email sent; SMTP on ${MAILBOX_SMTP_PORT})` : `  email        via ${env.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}`,
+      devMailbox
+        ? `  dev mailbox  http://127.0.0.1:${MAILBOX_HTTP_PORT}  (every email sent; SMTP on ${MAILBOX_SMTP_PORT})`
+        : `  email        via ${env.SMTP_URL.replace(/\/\/[^@/]*@/, '//***@')}`,
       `  a token      pnpm -s run token --sub alice --role admin`,
       '',
     ];

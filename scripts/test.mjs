@@ -26,7 +26,11 @@ const pnpmRun = (script, args = []) => run(pnpm[0], [...pnpm.slice(1), 'run', sc
 // Every step runs even when one before it fails (a lint finding should not hide the test
 // results); the exit code is the first non-zero one.
 const results = [];
-for (const [step, args] of [['lint', []], ['typecheck', []], ['vitest', process.argv.slice(2)]]) {
+for (const [step, args] of [
+  ['lint', []],
+  ['typecheck', []],
+  ['vitest', process.argv.slice(2)],
+]) {
   if (interrupted) break;
   console.log(`\n── ${step} ──`);
   results.push({ step, code: await pnpmRun(step, args) });
@@ -42,5 +46,7 @@ try {
 }
 
 const failed = results.filter((result) => result.code !== 0);
-console.log(`\n${results.map(({ step, code }) => `${step}: ${code === 0 ? 'passed' : `failed (exit ${code})`}`).join(', ')}${interrupted ? ' (interrupted)' : ''}`);
+console.log(
+  `\n${results.map(({ step, code }) => `${step}: ${code === 0 ? 'passed' : `failed (exit ${code})`}`).join(', ')}${interrupted ? ' (interrupted)' : ''}`,
+);
 process.exit(failed[0]?.code ?? (interrupted ? 130 : 0));

@@ -53,7 +53,9 @@ export async function lockBenchRun(url: string, database: string, options: { exc
   if (!all?.locked) {
     await admin.end();
     throw new Error(
-      options.exclusive ? 'another benchmark is running on this server; wait for it to finish' : 'a soak benchmark is running on this server; wait for it to finish',
+      options.exclusive
+        ? 'another benchmark is running on this server; wait for it to finish'
+        : 'a soak benchmark is running on this server; wait for it to finish',
     );
   }
   return () => admin.end({ timeout: 5 });

@@ -30,10 +30,7 @@ export interface TestEnvironment {
  * A fresh database (a copy of the run's migrated template) and a Redis prefix of its own, so test
  * files never see each other's rows, keys or pub/sub messages.
  */
-export async function createTestEnvironment(
-  overrides: Record<string, string> = {},
-  options: { databasePort?: number } = {},
-): Promise<TestEnvironment> {
+export async function createTestEnvironment(overrides: Record<string, string> = {}, options: { databasePort?: number } = {}): Promise<TestEnvironment> {
   const template = inject('templateDatabaseUrl');
   const name = `${inject('runId')}_${randomBytes(4).toString('hex')}`;
   const databaseUrl = withDatabase(template, name);

@@ -68,4 +68,3 @@ export async function buildWeb(pnpm, env = process.env) {
     }
   }
 }
-

@@ -50,4 +50,3 @@ export function majorOf(text) {
 export function say(line) {
   console.log(line);
 }
-

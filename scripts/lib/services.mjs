@@ -269,14 +269,22 @@ async function startLocalRedis({ host, port }) {
   fs.mkdirSync(dir, { recursive: true });
   const bind = host === '::1' ? '::1' : '127.0.0.1';
   const result = capture(server, [
-    '--port', String(port),
-    '--bind', bind,
-    '--daemonize', 'yes',
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', 'no',
-    '--pidfile', path.join(DATA_DIR, `redis-${port}.pid`),
-    '--logfile', path.join(DATA_DIR, 'redis.log'),
+    '--port',
+    String(port),
+    '--bind',
+    bind,
+    '--daemonize',
+    'yes',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--pidfile',
+    path.join(DATA_DIR, `redis-${port}.pid`),
+    '--logfile',
+    path.join(DATA_DIR, 'redis.log'),
   ]);
   if (result.status !== 0 || !(await waitFor('redis', host, port, 15_000))) {
     console.error(`redis: could not start redis-server on ${port} (see .data/redis.log):\n${result.stdout}${result.stderr}`);
@@ -313,10 +321,14 @@ export async function ensureServices({
     if (state === 'ok') {
       say(`${name}: using ${target.host}:${target.port}`);
     } else if (state === 'other') {
-      console.error(`${name}: something listens on ${target.host}:${target.port} but it does not answer like ${name === 'postgres' ? 'Postgres' : 'Redis'}; free the port or set ${name === 'postgres' ? 'DATABASE_URL' : 'REDIS_URL'}`);
+      console.error(
+        `${name}: something listens on ${target.host}:${target.port} but it does not answer like ${name === 'postgres' ? 'Postgres' : 'Redis'}; free the port or set ${name === 'postgres' ? 'DATABASE_URL' : 'REDIS_URL'}`,
+      );
       process.exit(1);
     } else if (!target.local) {
-      console.error(`${name}: nothing answers on ${target.host}:${target.port} (from ${name === 'postgres' ? 'DATABASE_URL' : 'REDIS_URL'}); start it there or change the URL`);
+      console.error(
+        `${name}: nothing answers on ${target.host}:${target.port} (from ${name === 'postgres' ? 'DATABASE_URL' : 'REDIS_URL'}); start it there or change the URL`,
+      );
       process.exit(1);
     } else {
       missing[name] = target;

@@ -42,9 +42,26 @@ const invoiceTemplate = `<mjml>
 </mjml>`;
 
 async function seed(stack: WebStack, admin: string): Promise<void> {
-  for (const person of people) await stack.request('PUT', `/v1/recipients/${person.id}`, { name: person.name, email: person.email, roles: person.roles, locale: person.locale }, admin, 200);
-  await stack.request('PUT', '/v1/notification-types/invoice.ready', { description: 'Invoices and receipts', default_email: true, template: invoiceTemplate }, admin);
-  await stack.request('PUT', '/v1/notification-types/security.alert', { description: 'Sign-ins and password changes', critical: true, default_email: true }, admin);
+  for (const person of people)
+    await stack.request(
+      'PUT',
+      `/v1/recipients/${person.id}`,
+      { name: person.name, email: person.email, roles: person.roles, locale: person.locale },
+      admin,
+      200,
+    );
+  await stack.request(
+    'PUT',
+    '/v1/notification-types/invoice.ready',
+    { description: 'Invoices and receipts', default_email: true, template: invoiceTemplate },
+    admin,
+  );
+  await stack.request(
+    'PUT',
+    '/v1/notification-types/security.alert',
+    { description: 'Sign-ins and password changes', critical: true, default_email: true },
+    admin,
+  );
   await stack.request('PUT', '/v1/notification-types/comment.created', { description: 'Comments on your work' }, admin);
   await stack.request('PUT', '/v1/notification-types/deploy.failed', { description: 'Failed deploys' }, admin);
 
@@ -52,16 +69,59 @@ async function seed(stack: WebStack, admin: string): Promise<void> {
   const comments = ['Looks good to me, shipping it tomorrow.', 'Can you take a look at the launch checklist?', 'I left two notes on the pricing table.'];
   for (let i = 0; i < 36; i++) {
     const user = people[i % people.length]!.id;
-    if (i % 9 === 4) await send({ to: { user_ids: [user] }, type: 'deploy.failed', title: `Deploy #${4800 + i} to production failed`, body: 'The integration tests failed.', priority: 'high' });
-    else if (i % 6 === 1) await send({ to: { user_ids: [user] }, type: 'invoice.ready', title: `Invoice INV-2026-${String(110 + i).padStart(4, '0')} is ready`, body: 'Your November invoice of €1,240.00 is ready.', action_url: `/billing/invoices/${110 + i}` });
-    else await send({ to: { user_ids: [user] }, type: 'comment.created', title: `${people[(i + 1) % people.length]!.name} commented on “Onboarding flow”`, body: comments[i % comments.length] });
+    if (i % 9 === 4)
+      await send({
+        to: { user_ids: [user] },
+        type: 'deploy.failed',
+        title: `Deploy #${4800 + i} to production failed`,
+        body: 'The integration tests failed.',
+        priority: 'high',
+      });
+    else if (i % 6 === 1)
+      await send({
+        to: { user_ids: [user] },
+        type: 'invoice.ready',
+        title: `Invoice INV-2026-${String(110 + i).padStart(4, '0')} is ready`,
+        body: 'Your November invoice of €1,240.00 is ready.',
+        action_url: `/billing/invoices/${110 + i}`,
+      });
+    else
+      await send({
+        to: { user_ids: [user] },
+        type: 'comment.created',
+        title: `${people[(i + 1) % people.length]!.name} commented on “Onboarding flow”`,
+        body: comments[i % comments.length],
+      });
   }
-  await send({ to: { user_ids: ['alice'] }, type: 'security.alert', title: 'New sign-in from an unrecognised device', body: 'Firefox on Windows, Athens. If this was not you, reset your password.', priority: 'critical' });
+  await send({
+    to: { user_ids: ['alice'] },
+    type: 'security.alert',
+    title: 'New sign-in from an unrecognised device',
+    body: 'Firefox on Windows, Athens. If this was not you, reset your password.',
+    priority: 'critical',
+  });
   await send({ to: { roles: ['customer'] }, type: 'product.update', title: 'Version 2.4 is out', body: 'Dark mode, faster search and a new inbox.' });
-  await send({ to: { all: true }, type: 'maintenance', title: 'Planned maintenance on Sunday', body: 'Sign-in will be unavailable from 02:00 to 03:00 UTC.', send_at: new Date(Date.now() + 26 * 3600_000).toISOString() });
-  const cancelled = await send({ to: { roles: ['beta'] }, type: 'product.update', title: 'Beta survey', send_at: new Date(Date.now() + 3 * 3600_000).toISOString() });
+  await send({
+    to: { all: true },
+    type: 'maintenance',
+    title: 'Planned maintenance on Sunday',
+    body: 'Sign-in will be unavailable from 02:00 to 03:00 UTC.',
+    send_at: new Date(Date.now() + 26 * 3600_000).toISOString(),
+  });
+  const cancelled = await send({
+    to: { roles: ['beta'] },
+    type: 'product.update',
+    title: 'Beta survey',
+    send_at: new Date(Date.now() + 3 * 3600_000).toISOString(),
+  });
   await stack.request('POST', `/v1/admin/broadcasts/${(cancelled as { broadcast_id: string }).broadcast_id}/cancel`, undefined, admin, 204);
-  await stack.request('POST', '/v1/admin/email-suppressions', { address: 'old-address@example.com', detail: 'Mailbox closed, asked by the customer' }, admin, 201);
+  await stack.request(
+    'POST',
+    '/v1/admin/email-suppressions',
+    { address: 'old-address@example.com', detail: 'Mailbox closed, asked by the customer' },
+    admin,
+    201,
+  );
 
   // Spread what was just sent over the last hour, as it would have arrived, so the charts have a shape.
   const database = createDatabase(stack.values.DATABASE_URL!, { max: 1, applicationName: 'console-screenshots' });
@@ -96,7 +156,10 @@ const desktop: Variant = { suffix: '', options: { viewport: { width: 1280, heigh
 const desktopTall: Variant = { suffix: '', options: { viewport: { width: 1280, height: 1140 }, colorScheme: 'light' } };
 const desktopTallDark: Variant = { suffix: '-dark', options: { viewport: { width: 1280, height: 1140 }, colorScheme: 'dark' } };
 const phone: Variant = { suffix: '-phone', options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' } };
-const phoneLight: Variant = { suffix: '-phone-light', options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'light' } };
+const phoneLight: Variant = {
+  suffix: '-phone-light',
+  options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'light' },
+};
 
 interface Shot {
   name: string;
@@ -121,7 +184,10 @@ const shots: Shot[] = [
     act: async (page) => {
       await page.getByRole('combobox', { name: 'Language' }).selectOption('el');
       await page.locator('html[lang="el"]').waitFor({ state: 'attached' });
-      await page.getByRole('img', { name: /: [1-9]/ }).first().waitFor();
+      await page
+        .getByRole('img', { name: /: [1-9]/ })
+        .first()
+        .waitFor();
     },
   },
   {
@@ -160,7 +226,11 @@ const shots: Shot[] = [
       await goTo(page, 'Recipients');
       await page.getByRole('link', { name: 'alice', exact: true }).click();
       await heading(page, 'Recipient alice').waitFor();
-      await page.getByRole('table', { name: /^Open connections/ }).getByRole('row').nth(2).waitFor();
+      await page
+        .getByRole('table', { name: /^Open connections/ })
+        .getByRole('row')
+        .nth(2)
+        .waitFor();
     },
   },
   {

@@ -64,7 +64,10 @@ describe('signing in', () => {
 
   it('tells a non-admin token plainly that it is not an admin’s, and refuses a broken one', async () => {
     const page = await openConsole(stack);
-    await page.getByRole('main').getByLabel('Admin token').fill(stack.env.sign({ sub: 'bob', roles: ['support'] }));
+    await page
+      .getByRole('main')
+      .getByLabel('Admin token')
+      .fill(stack.env.sign({ sub: 'bob', roles: ['support'] }));
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('This token is not an admin’s: it belongs to bob with roles support');
     await page.getByRole('main').getByLabel('Admin token').fill('not-a-token');
@@ -103,7 +106,8 @@ describe('compose', () => {
     await expect.poll(() => dialog.getByRole('heading').innerText()).toMatch(/^Send to all \d[\d,]* recipients?\?$/);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    const broadcasts = async () => (await stack.request<{ items: Array<{ title: string }> }>('GET', '/v1/admin/broadcasts?limit=100', undefined, admin, 200)).items;
+    const broadcasts = async () =>
+      (await stack.request<{ items: Array<{ title: string }> }>('GET', '/v1/admin/broadcasts?limit=100', undefined, admin, 200)).items;
     expect((await broadcasts()).map((item) => item.title)).not.toContain(title);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await dialog.getByRole('button', { name: 'Send to everyone' }).click();
@@ -126,7 +130,13 @@ describe('compose', () => {
     await page.getByRole('button', { name: 'Schedule', exact: true }).click();
     await page.getByText(/^Scheduled for /).waitFor();
     // The witness is due a second later: once it is in its inbox, the cancelled one would have arrived.
-    await stack.request('POST', '/v1/notifications', { to: { user_ids: [witness] }, type: 'ops.maintenance', title: 'witness', send_at: new Date(sendAt.getTime() + 1_000).toISOString() }, admin, 202);
+    await stack.request(
+      'POST',
+      '/v1/notifications',
+      { to: { user_ids: [witness] }, type: 'ops.maintenance', title: 'witness', send_at: new Date(sendAt.getTime() + 1_000).toISOString() },
+      admin,
+      202,
+    );
 
     await page.getByRole('link', { name: 'View in Broadcasts' }).click();
     await heading(page, 'Broadcasts').waitFor();
@@ -207,9 +217,14 @@ describe('notification types', () => {
     await goTo(page, 'Notification types');
     await page.getByRole('link', { name: 'New type' }).click();
     await page.getByRole('main').getByLabel('Key', { exact: true }).fill(key);
-    await page.getByRole('main').getByLabel('MJML template').fill('<mjml><mj-body><mj-section><mj-column><mj-text color="nope">{{title}}</mj-text></mj-column></mj-section></mj-body></mjml>');
+    await page
+      .getByRole('main')
+      .getByLabel('MJML template')
+      .fill('<mjml><mj-body><mj-section><mj-column><mj-text color="nope">{{title}}</mj-text></mj-column></mj-section></mj-body></mjml>');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').allInnerTexts(), { timeout: 15_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/invalid MJML template/)]));
+    await expect
+      .poll(() => page.getByRole('alert').allInnerTexts(), { timeout: 15_000 })
+      .toEqual(expect.arrayContaining([expect.stringMatching(/invalid MJML template/)]));
     const saved = await stack.request<{ created_at: string | null }>('GET', `/v1/notification-types/${key}`, undefined, admin, 200);
     expect(saved.created_at).toBeNull();
   });
@@ -282,7 +297,12 @@ describe('accessibility', () => {
 
   it('is usable by keyboard alone: the skip link, the navigation, and a dialog that takes focus and gives it back', async () => {
     const page = await signedInConsole(stack);
-    const focused = () => page.evaluate(() => ({ text: document.activeElement?.textContent?.trim() ?? '', inDialog: !!document.activeElement?.closest('dialog'), id: document.activeElement?.id ?? '' }));
+    const focused = () =>
+      page.evaluate(() => ({
+        text: document.activeElement?.textContent?.trim() ?? '',
+        inDialog: !!document.activeElement?.closest('dialog'),
+        id: document.activeElement?.id ?? '',
+      }));
     await page.reload();
     await heading(page, 'Overview').waitFor();
     await page.keyboard.press('Tab');
@@ -299,7 +319,16 @@ describe('accessibility', () => {
     await page.getByRole('main').getByLabel('Type').focus();
     await page.keyboard.type('keyboard.check');
     await page.keyboard.press('Tab');
-    for (let i = 0; i < 10 && !(await page.getByRole('main').getByLabel('Title').evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    for (
+      let i = 0;
+      i < 10 &&
+      !(await page
+        .getByRole('main')
+        .getByLabel('Title')
+        .evaluate((el) => el === document.activeElement));
+      i++
+    )
+      await page.keyboard.press('Tab');
     await page.keyboard.type('By keyboard');
     const send = page.getByRole('button', { name: 'Send', exact: true });
     await send.focus();

@@ -94,7 +94,10 @@ describe('the notification center on a page', () => {
     const mailed = async () => (await stack.mailbox()).filter((message) => message.to.includes(user)).map((message) => message.subject);
     await eventually(async () => expect(await mailed()).toHaveLength(1), 15_000);
     await stack.create({ to: { user_ids: [user] }, type, title: 'Report two' });
-    await item(page, 'Report two').or(panel(page).getByRole('checkbox', { name: 'Weekly report Email' })).first().waitFor();
+    await item(page, 'Report two')
+      .or(panel(page).getByRole('checkbox', { name: 'Weekly report Email' }))
+      .first()
+      .waitFor();
     // The in-app copy arrives; the worker's logs say why no email followed.
     await eventually(async () => {
       const { items } = await stack.request('GET', `/v1/admin/email-logs?user_id=${encodeURIComponent(user)}`, undefined, admin, 200);
@@ -149,7 +152,9 @@ describe('the notification center on a page', () => {
     await context.setOffline(false);
     await expectUnread(page, 5, 20_000);
     await item(page, 'Offline 1').waitFor();
-    const titles = await panel(page).getByRole('article').evaluateAll((articles) => articles.map((article) => article.querySelector('h3')?.textContent?.trim()));
+    const titles = await panel(page)
+      .getByRole('article')
+      .evaluateAll((articles) => articles.map((article) => article.querySelector('h3')?.textContent?.trim()));
     expect(titles).toEqual(['Offline 5', 'Offline 4', 'Offline 3', 'Offline 2', 'Offline 1']);
   });
 
@@ -219,11 +224,13 @@ describe('the notification center on a page', () => {
     await eventually(async () => expect(await focusedTitle()).toBe('Older'), 5_000);
     await page.keyboard.press('Escape');
     await panel(page).waitFor({ state: 'hidden' });
-    expect(await bell(page).evaluate((button) => {
-      let active = document.activeElement;
-      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-      return active === button;
-    })).toBe(true);
+    expect(
+      await bell(page).evaluate((button) => {
+        let active = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        return active === button;
+      }),
+    ).toBe(true);
   });
 
   it('passes an axe-core scan of the open panel, light and dark, with no serious or critical violation', async () => {

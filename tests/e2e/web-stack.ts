@@ -59,7 +59,11 @@ export class WebStack {
     const env = await createTestEnvironment();
     const ports = { api: await freePort(), gateways: [await freePort(), await freePort()] as [number, number], worker: await freePort() };
     const [smtpPort, mailboxPort] = [await freePort(), await freePort()];
-    const mailbox = await spawnService('mailbox', serviceEntries.mailbox, { LOG_LEVEL: 'info', MAILBOX_SMTP_PORT: String(smtpPort), MAILBOX_HTTP_PORT: String(mailboxPort) });
+    const mailbox = await spawnService('mailbox', serviceEntries.mailbox, {
+      LOG_LEVEL: 'info',
+      MAILBOX_SMTP_PORT: String(smtpPort),
+      MAILBOX_HTTP_PORT: String(mailboxPort),
+    });
     const smtp = `smtp://127.0.0.1:${smtpPort}`;
     const gatewayLinks = ports.gateways.map((port) => new TcpProxy('127.0.0.1', port)) as [TcpProxy, TcpProxy];
     await Promise.all(gatewayLinks.map((link) => link.start()));
@@ -117,7 +121,10 @@ export class WebStack {
   }
 
   /** `POST /v1/notifications` as a publishing service; answers the API's body. */
-  async create(body: Record<string, unknown>, token = this.env.sign({ sub: 'e2e-service', scope: 'notifications:publish' })): Promise<{ notification_ids?: string[]; recipient_count: number }> {
+  async create(
+    body: Record<string, unknown>,
+    token = this.env.sign({ sub: 'e2e-service', scope: 'notifications:publish' }),
+  ): Promise<{ notification_ids?: string[]; recipient_count: number }> {
     return this.request('POST', '/v1/notifications', body, token, 201);
   }
 
@@ -204,8 +211,14 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   // Evaluated through the debugging protocol: the page's CSP (rightly) refuses an injected script tag.
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
+    return result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id} (${violation.nodes.length})`);
   });
 }

@@ -33,7 +33,9 @@ describe('Postgres connections cut while creating and replaying', () => {
     expect(result.created).toBe(result.sent);
     expect(converged.notifications).toBe(result.sent);
     // The clients' reconnects during the cut found no database to replay from (1011), and retried.
-    const setupFailures = ['gateway-1', 'gateway-2'].flatMap((name) => stack.services.get(name as 'gateway-1')!.lines.filter((line) => line.includes('connection setup failed')));
+    const setupFailures = ['gateway-1', 'gateway-2'].flatMap((name) =>
+      stack.services.get(name as 'gateway-1')!.lines.filter((line) => line.includes('connection setup failed')),
+    );
     expect(setupFailures.length).toBeGreaterThan(0);
   });
 });

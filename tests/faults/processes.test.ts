@@ -24,7 +24,9 @@ describe('the API killed with SIGKILL mid-create', () => {
     await load.createdAtLeast(150);
     const result = await load.stop();
     const converged = await stack.expectConverged({ timeoutMs: 30_000 });
-    console.info(`api SIGKILLed mid-create: ${JSON.stringify(result)}; ${converged.notifications} committed notifications and ${converged.emails} emails all delivered once`);
+    console.info(
+      `api SIGKILLed mid-create: ${JSON.stringify(result)}; ${converged.notifications} committed notifications and ${converged.emails} emails all delivered once`,
+    );
     // Requests in flight at the kill got no answer, those sent while it was down were refused: each
     // was sent again with its Idempotency-Key, and whether or not the first try had committed, it
     // landed exactly once.

@@ -24,7 +24,9 @@ describe('Redis under load', () => {
     await load.createdAtLeast(100);
     const result = await load.stop();
     const converged = await stack.expectConverged({ timeoutMs: 30_000 });
-    console.info(`redis restarted empty: ${JSON.stringify(result)}; ${converged.notifications} notifications and ${converged.emails} emails all delivered once, ${Date.now() - back} ms after redis came back`);
+    console.info(
+      `redis restarted empty: ${JSON.stringify(result)}; ${converged.notifications} notifications and ${converged.emails} emails all delivered once, ${Date.now() - back} ms after redis came back`,
+    );
     // No create was refused for Redis: the API commits without it (the relays publish later).
     expect(result.retried).toBe(0);
     expect(converged.notifications).toBe(result.sent);

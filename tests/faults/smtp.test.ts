@@ -26,7 +26,9 @@ describe('the SMTP server gone for a minute', () => {
     await load.createdAtLeast(50);
     const result = await load.stop();
     const converged = await stack.expectConverged({ timeoutMs: 30_000 });
-    console.info(`smtp gone 60 s: ${JSON.stringify(result)}; ${converged.emails} emails each sent once, the last ${Date.now() - back} ms after the server came back`);
+    console.info(
+      `smtp gone 60 s: ${JSON.stringify(result)}; ${converged.emails} emails each sent once, the last ${Date.now() - back} ms after the server came back`,
+    );
     expect(result.retried).toBe(0);
   });
 });

@@ -197,7 +197,9 @@ export class Stack {
    * sent, then asserts the counts: nothing lost, nothing shown twice, no email twice (beyond
    * `duplicateEmailsAllowed`). Answers how long it took to converge, and the counts.
    */
-  async expectConverged(options: { timeoutMs?: number; duplicateEmailsAllowed?: number } = {}): Promise<{ ms: number; notifications: number; emails: number; duplicateEmails: number }> {
+  async expectConverged(
+    options: { timeoutMs?: number; duplicateEmailsAllowed?: number } = {},
+  ): Promise<{ ms: number; notifications: number; emails: number; duplicateEmails: number }> {
     const started = Date.now();
     let committed = new Map<string, number[]>();
     await eventually(

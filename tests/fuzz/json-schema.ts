@@ -121,7 +121,8 @@ export class SchemaValues {
       return fc.dictionary(keys, values, { maxKeys: MAX_ITEMS });
     }
     // A rule JSON Schema cannot say, said in the description ("exactly one of the three"): one key, picked.
-    if (/exactly one/i.test(schema.description ?? '')) return fc.oneof(...names.map((name) => this.valid(properties[name]!).map((value) => ({ [name]: value }))));
+    if (/exactly one/i.test(schema.description ?? ''))
+      return fc.oneof(...names.map((name) => this.valid(properties[name]!).map((value) => ({ [name]: value }))));
     const shape = Object.fromEntries(names.map((name) => [name, this.valid(properties[name]!)]));
     return fc.record(shape, { requiredKeys: schema.required ?? [] });
   }
@@ -199,7 +200,8 @@ export function mutated(valid: fc.Arbitrary<unknown>, options: { small?: boolean
     return {
       json: editAt(value, path, (parent, key) => {
         const container = parent[key];
-        if (container !== null && typeof container === 'object' && !Array.isArray(container)) Object.defineProperty(container, name, { value: extra, enumerable: true, configurable: true, writable: true });
+        if (container !== null && typeof container === 'object' && !Array.isArray(container))
+          Object.defineProperty(container, name, { value: extra, enumerable: true, configurable: true, writable: true });
         else parent[key] = { [name]: extra };
       }),
     };
@@ -224,7 +226,26 @@ export function mutated(valid: fc.Arbitrary<unknown>, options: { small?: boolean
 
 /** Bytes that are not the JSON they claim to be. */
 export const notJson: fc.Arbitrary<RawBody> = fc.oneof(
-  fc.constantFrom('', '{', '{"a":', '{"a":1,}', "{'a':1}", 'null', '[]', '"text"', '12', 'NaN', '{"a":1}{"b":2}', '{"a":1} trailing', '\ufeff{}', '{"a":"\\ud800"}', '{"a":"\\u0000"}', '{"__proto__":{"admin":true}}').map((text) => ({ bytes: Buffer.from(text) })),
+  fc
+    .constantFrom(
+      '',
+      '{',
+      '{"a":',
+      '{"a":1,}',
+      "{'a':1}",
+      'null',
+      '[]',
+      '"text"',
+      '12',
+      'NaN',
+      '{"a":1}{"b":2}',
+      '{"a":1} trailing',
+      '\ufeff{}',
+      '{"a":"\\ud800"}',
+      '{"a":"\\u0000"}',
+      '{"__proto__":{"admin":true}}',
+    )
+    .map((text) => ({ bytes: Buffer.from(text) })),
   fc.string({ unit: 'binary', maxLength: 64 }).map((text) => ({ bytes: Buffer.from(text) })),
   fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ bytes: Buffer.from(bytes) })),
 );

@@ -31,24 +31,105 @@ const method = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('get', 'CONNECT', 'TRACE', 'PRI', 'M-SEARCH', '', 'G ET', 'GET\u0000') },
   { weight: 1, arbitrary: token },
 );
-const routes = ['/', '/healthz', '/readyz', '/metrics', '/stats', '/v1/ws', '/v1/sse', '/v1/notifications', '/v1/recipients/x', '/v1/unsubscribe', '/openapi.json', '/api/messages', '/messages/1', '/messages/999999'];
+const routes = [
+  '/',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/stats',
+  '/v1/ws',
+  '/v1/sse',
+  '/v1/notifications',
+  '/v1/recipients/x',
+  '/v1/unsubscribe',
+  '/openapi.json',
+  '/api/messages',
+  '/messages/1',
+  '/messages/999999',
+];
 const target = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...routes) },
-  { weight: 2, arbitrary: fc.constantFrom('//[', 'http://[::', 'http://[::/v1/sse', '*', 'example.com:443', 'http://x/healthz', '/%ZZ', '/%FF%C0%AF', '/v1/recipients/%ED%A0%80', '/?%00=1', '/\u00e9', '', '?', '/#x', '/..%2f..%2f', '/healthz?since=-1&token=%') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '//[',
+      'http://[::',
+      'http://[::/v1/sse',
+      '*',
+      'example.com:443',
+      'http://x/healthz',
+      '/%ZZ',
+      '/%FF%C0%AF',
+      '/v1/recipients/%ED%A0%80',
+      '/?%00=1',
+      '/\u00e9',
+      '',
+      '?',
+      '/#x',
+      '/..%2f..%2f',
+      '/healthz?since=-1&token=%',
+    ),
+  },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...routes), fc.string({ unit: 'binary-ascii', maxLength: 16 })).map(([route, tail]) => `${route}${tail}`) },
   { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 30_000 }).map((length) => `/${'a'.repeat(length)}`) },
 );
-const version = fc.oneof({ weight: 8, arbitrary: fc.constant('HTTP/1.1') }, { weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/0.9', 'HTTP/1.x', 'HTTP/9.9', 'http/1.1', 'HTTP/1.1 extra', '') });
+const version = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('HTTP/1.1') },
+  { weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/0.9', 'HTTP/1.x', 'HTTP/9.9', 'http/1.1', 'HTTP/1.1 extra', '') },
+);
 const headerLine = fc.oneof(
-  { weight: 12, arbitrary: fc.constantFrom('Accept: application/json', 'Accept: text/html', 'Connection: close', 'Connection: keep-alive', 'Content-Type: application/json', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Expect: 100-continue', 'Last-Event-ID: x') },
-  { weight: 2, arbitrary: fc.constantFrom('Content-Length: 5', 'Content-Length: -1', 'Content-Length: 1, 2', 'Content-Length: 99999999999999999999', 'Transfer-Encoding: chunked', 'Transfer-Encoding: gzip, chunked', 'Transfer-Encoding: chunked, identity', 'Content-Encoding: gzip') },
-  { weight: 2, arbitrary: fc.constantFrom('Host x', ': empty-name', 'Bad Name: x', 'X-Fold: a\r\n  folded', 'X-Nul: a\u0000b', 'X-Ctl: \u0001\u007f', 'X-High: \u00ff\u00fe', 'Host: a\rb', ' Leading: space') },
+  {
+    weight: 12,
+    arbitrary: fc.constantFrom(
+      'Accept: application/json',
+      'Accept: text/html',
+      'Connection: close',
+      'Connection: keep-alive',
+      'Content-Type: application/json',
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Expect: 100-continue',
+      'Last-Event-ID: x',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'Content-Length: 5',
+      'Content-Length: -1',
+      'Content-Length: 1, 2',
+      'Content-Length: 99999999999999999999',
+      'Transfer-Encoding: chunked',
+      'Transfer-Encoding: gzip, chunked',
+      'Transfer-Encoding: chunked, identity',
+      'Content-Encoding: gzip',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'Host x',
+      ': empty-name',
+      'Bad Name: x',
+      'X-Fold: a\r\n  folded',
+      'X-Nul: a\u0000b',
+      'X-Ctl: \u0001\u007f',
+      'X-High: \u00ff\u00fe',
+      'Host: a\rb',
+      ' Leading: space',
+    ),
+  },
   { weight: 1, arbitrary: fc.tuple(token, fc.string({ unit: 'binary-ascii', maxLength: 20 })).map(([name, value]) => `${name}: ${value}`) },
   { weight: 1, arbitrary: fc.integer({ min: 8_000, max: 40_000 }).map((length) => `X-Big: ${'b'.repeat(length)}`) },
 );
 const body = fc.oneof(
   { weight: 6, arbitrary: fc.constant('') },
-  { weight: 1, arbitrary: fc.constantFrom('{"a":1}', '5\r\nhello\r\n0\r\n\r\n', 'zz\r\nhello\r\n', '0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', 'hello') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('{"a":1}', '5\r\nhello\r\n0\r\n\r\n', 'zz\r\nhello\r\n', '0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', 'hello'),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 64 }) },
 );
 
@@ -206,21 +287,78 @@ it.each([
 });
 
 const smtpLine = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('EHLO fuzz', 'HELO fuzz', 'MAIL FROM:<a@example.com>', 'RCPT TO:<b@example.com>', 'DATA', 'RSET', 'NOOP', 'QUIT', 'VRFY a', 'HELP', 'STARTTLS', 'AUTH PLAIN AGFAYg==', 'AUTH LOGIN', 'BDAT 10 LAST', '.') },
-  { weight: 2, arbitrary: fc.constantFrom('MAIL FROM:<>', 'MAIL FROM:<a@b> SIZE=99999999999', 'RCPT TO:<\u0000@x>', 'MAIL FROM:a', 'RCPT TO:<"very..odd"@[::1]>', 'Subject: =?utf-8?B?////?=', 'Content-Type: multipart/mixed; boundary=', '--', 'Content-Transfer-Encoding: base64', '!!!!', 'GET / HTTP/1.1') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      'EHLO fuzz',
+      'HELO fuzz',
+      'MAIL FROM:<a@example.com>',
+      'RCPT TO:<b@example.com>',
+      'DATA',
+      'RSET',
+      'NOOP',
+      'QUIT',
+      'VRFY a',
+      'HELP',
+      'STARTTLS',
+      'AUTH PLAIN AGFAYg==',
+      'AUTH LOGIN',
+      'BDAT 10 LAST',
+      '.',
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'MAIL FROM:<>',
+      'MAIL FROM:<a@b> SIZE=99999999999',
+      'RCPT TO:<\u0000@x>',
+      'MAIL FROM:a',
+      'RCPT TO:<"very..odd"@[::1]>',
+      'Subject: =?utf-8?B?////?=',
+      'Content-Type: multipart/mixed; boundary=',
+      '--',
+      'Content-Transfer-Encoding: base64',
+      '!!!!',
+      'GET / HTTP/1.1',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 80 }) },
   { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 100_000 }).map((length) => 'L'.repeat(length)) },
 );
 const messageLine = fc.oneof(
-  fc.constantFrom('Subject: =?utf-8?B?////?=', 'Content-Type: multipart/mixed; boundary="b"', '--b', '--b--', 'Content-Transfer-Encoding: base64', 'Content-Type: text/html; charset=x-unknown', 'From: "\u0000" <a@b>', '', '..', '=?=?=', '=FF=FE'),
+  fc.constantFrom(
+    'Subject: =?utf-8?B?////?=',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '--b',
+    '--b--',
+    'Content-Transfer-Encoding: base64',
+    'Content-Type: text/html; charset=x-unknown',
+    'From: "\u0000" <a@b>',
+    '',
+    '..',
+    '=?=?=',
+    '=FF=FE',
+  ),
   fc.string({ unit: 'binary-ascii', maxLength: 60 }),
 );
 /** A session that gets as far as a message, whose head and body are random: food for the MIME parser. */
 const messageSession = fc
   .array(messageLine, { maxLength: 12 })
-  .map((lines) => ['EHLO fuzz', 'MAIL FROM:<a@example.com>', 'RCPT TO:<b@example.com>', 'DATA', ...lines.map((line) => (line === '.' ? '..' : line)), '.', 'QUIT']);
+  .map((lines) => [
+    'EHLO fuzz',
+    'MAIL FROM:<a@example.com>',
+    'RCPT TO:<b@example.com>',
+    'DATA',
+    ...lines.map((line) => (line === '.' ? '..' : line)),
+    '.',
+    'QUIT',
+  ]);
 const smtpSession = fc
-  .tuple(fc.oneof(fc.array(smtpLine, { minLength: 1, maxLength: 12 }), messageSession), fc.oneof({ weight: 4, arbitrary: fc.constant('\r\n') }, { weight: 1, arbitrary: fc.constantFrom('\n', '\r') }))
+  .tuple(
+    fc.oneof(fc.array(smtpLine, { minLength: 1, maxLength: 12 }), messageSession),
+    fc.oneof({ weight: 4, arbitrary: fc.constant('\r\n') }, { weight: 1, arbitrary: fc.constantFrom('\n', '\r') }),
+  )
   .map(([lines, eol]) => Buffer.from(`${lines.join(eol)}${eol}`, 'latin1'));
 
 /** Sends `bytes` once the server's greeting arrived (smtp-server turns away a client that talks first), then reads until it hangs up. */

@@ -18,7 +18,10 @@ export interface Operation {
 }
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Operation['params']; requestBody?: { content: Record<string, { schema: Schema }> }; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: Operation['params']; requestBody?: { content: Record<string, { schema: Schema }> }; security?: unknown[] }>
+  >;
   components: { schemas: Record<string, Schema> };
 }
 
@@ -117,9 +120,15 @@ export function caseArbitrary(values: SchemaValues, operation: Operation): fc.Ar
   const queryPair = fc.oneof(
     { weight: 4, arbitrary: documented },
     { weight: 1, arbitrary: fc.tuple(nastyString().map(escape), nastyString().map(escape)) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('token', 'since', 'limit', 'a[b]', '__proto__', 'a%ZZ'), fc.constantFrom('', '1', '-1', 'x', '%FF', '%00')) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom('token', 'since', 'limit', 'a[b]', '__proto__', 'a%ZZ'), fc.constantFrom('', '1', '-1', 'x', '%FF', '%00')),
+    },
   );
-  const query = fc.oneof({ weight: 1, arbitrary: fc.constant<[Part, Part][]>([]) }, { weight: 1, arbitrary: fc.array(queryPair, { minLength: 1, maxLength: 3 }) });
+  const query = fc.oneof(
+    { weight: 1, arbitrary: fc.constant<[Part, Part][]>([]) },
+    { weight: 1, arbitrary: fc.array(queryPair, { minLength: 1, maxLength: 3 }) },
+  );
   const idempotencyKey = operation.params.find((param) => param.name === 'idempotency-key');
   const keyValue = fc.oneof(
     { weight: 3, arbitrary: idempotencyKey ? values.valid(idempotencyKey.schema).map(String) : fc.stringMatching(/^[a-z0-9-]{1,20}$/) },
@@ -129,18 +138,33 @@ export function caseArbitrary(values: SchemaValues, operation: Operation): fc.Ar
     keyValue.map((value): [string, Part] => ['idempotency-key', value]),
     // Past 16 KB of head the parser answers 431.
     fc.integer({ min: 1_000, max: 20_000 }).map((length): [string, Part] => ['x-fuzz-padding', 'p'.repeat(length)]),
-    fc.constantFrom<[string, Part]>(['x-forwarded-for', '::1, garbage'], ['if-none-match', '*'], ['origin', 'null'], ['accept-encoding', 'br;q=abc'], ['range', 'bytes=-1']),
+    fc.constantFrom<[string, Part]>(
+      ['x-forwarded-for', '::1, garbage'],
+      ['if-none-match', '*'],
+      ['origin', 'null'],
+      ['accept-encoding', 'br;q=abc'],
+      ['range', 'bytes=-1'],
+    ),
   );
-  const headers = fc.oneof({ weight: 2, arbitrary: fc.constant<[string, Part][]>([]) }, { weight: 1, arbitrary: fc.array(header, { minLength: 1, maxLength: 2 }) });
+  const headers = fc.oneof(
+    { weight: 2, arbitrary: fc.constant<[string, Part][]>([]) },
+    { weight: 1, arbitrary: fc.array(header, { minLength: 1, maxLength: 2 }) },
+  );
   const declared = operation.body?.types ?? ['application/json'];
   return fc.record({
     operation: fc.constant(`${operation.method} ${operation.template}`),
     token: fc.constantFrom(...tokenKinds, 'user', 'user', 'service', 'service', 'admin', 'admin'),
     sub: fc.constantFrom(...users),
-    authScheme: fc.oneof({ weight: 4, arbitrary: fc.constant('Bearer') }, { weight: 1, arbitrary: fc.constantFrom('bearer', 'Basic', 'Bearer  ', 'Token', '') }),
+    authScheme: fc.oneof(
+      { weight: 4, arbitrary: fc.constant('Bearer') },
+      { weight: 1, arbitrary: fc.constantFrom('bearer', 'Basic', 'Bearer  ', 'Token', '') },
+    ),
     path: fc.tuple(...segments),
     query,
-    rawQuery: fc.oneof({ weight: 4, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('&&', '=', 'a', '%ZZ=1', 'limit=1&limit=2', '#frag', 'a[]=1&a[x]=2') }),
+    rawQuery: fc.oneof(
+      { weight: 4, arbitrary: fc.constant('') },
+      { weight: 1, arbitrary: fc.constantFrom('&&', '=', 'a', '%ZZ=1', 'limit=1&limit=2', '#frag', 'a[]=1&a[x]=2') },
+    ),
     accept: fc.constantFrom(...Object.keys(acceptVariants), 'application/json', 'application/json', 'application/json', undefined),
     contentType: fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...declared) },
@@ -160,10 +184,15 @@ export function caseArbitrary(values: SchemaValues, operation: Operation): fc.Ar
     ),
     encoding: fc.oneof(
       { weight: 4, arbitrary: fc.constant<RestCase['encoding']>('none') },
-      { weight: 1, arbitrary: fc.constantFrom<RestCase['encoding']>('gzip', 'deflate', 'br', 'gzip-plain', 'deflate-plain', 'br-plain', 'identity', 'x-unknown') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom<RestCase['encoding']>('gzip', 'deflate', 'br', 'gzip-plain', 'deflate-plain', 'br-plain', 'identity', 'x-unknown'),
+      },
     ),
     headers,
-    signature: operation.params.some((param) => param.name === 'x-tidings-signature') ? fc.constantFrom('none', 'garbage', 'valid', 'valid', 'valid', 'stale') : fc.constant('none'),
+    signature: operation.params.some((param) => param.name === 'x-tidings-signature')
+      ? fc.constantFrom('none', 'garbage', 'valid', 'valid', 'valid', 'stale')
+      : fc.constant('none'),
     body: bodyArbitrary(values, operation),
   });
 }
@@ -180,7 +209,8 @@ const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 function bodyBytes(body: RestCase['body']): Buffer | undefined {
   if (body === undefined) return undefined;
   if ('bytes' in body) return body.bytes;
-  if ('form' in body) return Buffer.from(new URLSearchParams(Object.entries(body.form ?? {}).map(([key, value]): [string, string] => [key, String(value)])).toString());
+  if ('form' in body)
+    return Buffer.from(new URLSearchParams(Object.entries(body.form ?? {}).map(([key, value]): [string, string] => [key, String(value)])).toString());
   const text = JSON.stringify(body.json);
   return text === undefined ? undefined : Buffer.from(text);
 }
@@ -226,7 +256,10 @@ export function send(c: RestCase, context: SendContext): Promise<RestAnswer> {
   }
   if (c.signature !== 'none') {
     const t = Math.floor(Date.now() / 1000) - (c.signature === 'stale' ? 1_000 : 0);
-    const mac = createHmac('sha256', context.webhookSecret).update(`${t}.`).update(bytes ?? Buffer.alloc(0)).digest('hex');
+    const mac = createHmac('sha256', context.webhookSecret)
+      .update(`${t}.`)
+      .update(bytes ?? Buffer.alloc(0))
+      .digest('hex');
     headers['x-tidings-signature'] = c.signature === 'garbage' ? 't=abc,v1=zz' : `t=${t},v1=${mac}`;
   }
   const method = c.operation.split(' ')[0]!;

@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { databaseFingerprint } from '@tidings/test-support';
 import { SchemaValues } from './json-schema.ts';
-import { acceptVariants, caseArbitrary, operationsOf, send, targetOf, type OpenApiDocument, type Operation, type RestAnswer, type RestCase } from './rest-cases.ts';
+import {
+  acceptVariants,
+  caseArbitrary,
+  operationsOf,
+  send,
+  targetOf,
+  type OpenApiDocument,
+  type Operation,
+  type RestAnswer,
+  type RestCase,
+} from './rest-cases.ts';
 import { checkProperty, FuzzSystem, runs, sleep, tokenFor, type TokenKind } from './system.ts';
 
 // Every operation of the API's own OpenAPI document, called by every kind of caller with valid and
@@ -55,7 +65,8 @@ function mayAnswerHtml(c: RestCase, answer: RestAnswer): boolean {
 }
 
 /** Whether a case carries no token the API can accept: none, a forged or expired one, or one under another scheme. */
-const withoutValidToken = (c: RestCase) => ['none', 'garbage', 'expired', 'alg-none', 'wrong-key'].includes(c.token) || ['Basic', 'Token', ''].includes(c.authScheme);
+const withoutValidToken = (c: RestCase) =>
+  ['none', 'garbage', 'expired', 'alg-none', 'wrong-key'].includes(c.token) || ['Basic', 'Token', ''].includes(c.authScheme);
 
 function expectErrorShape(c: RestCase, answer: RestAnswer, what: string): void {
   if (mayAnswerHtml(c, answer)) return;
@@ -99,7 +110,8 @@ it('no request gets a 5xx or an error outside the JSON shape, none gets in witho
     const counts = (statuses.get(c.operation) ?? statuses.set(c.operation, {}).get(c.operation))!;
     counts[answer.status] = (counts[answer.status] ?? 0) + 1;
     expect(answer.status, what).toBeLessThan(500);
-    if (byKey.get(c.operation)!.authenticated && withoutValidToken(c)) expect(answer.status, `${what}: accepted without a valid token`).toBeGreaterThanOrEqual(400);
+    if (byKey.get(c.operation)!.authenticated && withoutValidToken(c))
+      expect(answer.status, `${what}: accepted without a valid token`).toBeGreaterThanOrEqual(400);
     if (answer.status >= 400) {
       expectErrorShape(c, answer, what);
       expect(await fingerprint(), `${what}: a refused request wrote to Postgres`).toBe(baseline);
@@ -118,7 +130,14 @@ it('no request gets a 5xx or an error outside the JSON shape, none gets in witho
   }
   // Every operation of the document was called, and some cases got through to the handlers.
   expect(statuses.size).toBe(operations.length);
-  const accepted = [...statuses.values()].reduce((sum, counts) => sum + Object.entries(counts).filter(([status]) => Number(status) < 400).reduce((n, [, count]) => n + count, 0), 0);
+  const accepted = [...statuses.values()].reduce(
+    (sum, counts) =>
+      sum +
+      Object.entries(counts)
+        .filter(([status]) => Number(status) < 400)
+        .reduce((n, [, count]) => n + count, 0),
+    0,
+  );
   expect(accepted, 'accepted cases').toBeGreaterThan(CASES / 20);
   await system.expectHealthy();
 }, 600_000);

@@ -13,7 +13,10 @@ export type ClientMessage =
   | { kind: 'auth'; token: TokenKind; sameUser: boolean };
 
 /** What the gateway must do with a frame: answer it, or close the connection with a code. */
-export type Reaction = { answer: 'pong' | 'subscription_updated' | 'resume_complete' | 'nothing' } | { error: 'invalid_json' | 'unknown_message_type' | 'invalid_message' | 'rate_limited' } | { close: number };
+export type Reaction =
+  | { answer: 'pong' | 'subscription_updated' | 'resume_complete' | 'nothing' }
+  | { error: 'invalid_json' | 'unknown_message_type' | 'invalid_message' | 'rate_limited' }
+  | { close: number };
 
 const typeKey = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,20}$/);
 /** A seq a client may ask to resume from: mostly small (the user has a few), sometimes at the edges. */
@@ -36,16 +39,58 @@ export function clientMessage(): fc.Arbitrary<ClientMessage> {
   // Frames that close the connection are rarer than the rest: a run ends at the first one.
   return fc.oneof(
     { weight: 16, arbitrary: text(validFrame.map(toText)) },
-    { weight: 16, arbitrary: mutated(validFrame, { small: true }).map((body): ClientMessage => ('json' in body ? { kind: 'text', text: toText(body.json) } : { kind: 'text', text: body.bytes.toString('utf8') })) },
-    { weight: 4, arbitrary: text(fc.constantFrom('', 'ping', '{', '[]', 'null', '"ping"', '{"type":"ping"', '{"type":"ping"}{}', '{"type":null}', '{"type":["ping"]}', '{"type":"PING"}', '{"type":"ping","__proto__":{}}')) },
+    {
+      weight: 16,
+      arbitrary: mutated(validFrame, { small: true }).map((body): ClientMessage =>
+        'json' in body ? { kind: 'text', text: toText(body.json) } : { kind: 'text', text: body.bytes.toString('utf8') },
+      ),
+    },
+    {
+      weight: 4,
+      arbitrary: text(
+        fc.constantFrom(
+          '',
+          'ping',
+          '{',
+          '[]',
+          'null',
+          '"ping"',
+          '{"type":"ping"',
+          '{"type":"ping"}{}',
+          '{"type":null}',
+          '{"type":["ping"]}',
+          '{"type":"PING"}',
+          '{"type":"ping","__proto__":{}}',
+        ),
+      ),
+    },
     { weight: 4, arbitrary: text(nastyString().map((value) => toText({ type: value }))) },
-    { weight: 2, arbitrary: text(fc.integer({ min: 101, max: 300 }).map((count) => toText({ type: 'mark_read', ids: Array.from({ length: count }, () => '00000000-0000-4000-8000-000000000000') }))) },
+    {
+      weight: 2,
+      arbitrary: text(
+        fc
+          .integer({ min: 101, max: 300 })
+          .map((count) => toText({ type: 'mark_read', ids: Array.from({ length: count }, () => '00000000-0000-4000-8000-000000000000') })),
+      ),
+    },
     { weight: 2, arbitrary: text(fc.integer({ min: 33, max: 5_000 }).map((depth) => `{"type":"resume","since":${'['.repeat(depth)}${']'.repeat(depth)}}`)) },
     { weight: 2, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes): ClientMessage => ({ kind: 'binary', bytes: Buffer.from(bytes) })) },
     // 0xC0 0xAF is an overlong '/', 0xED 0xA0 0x80 a surrogate, 0xFF never UTF-8.
-    { weight: 1, arbitrary: fc.constantFrom([0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0x7b, 0x22, 0xe2, 0x82]).map((bytes): ClientMessage => ({ kind: 'bad-utf8', bytes: Buffer.from(bytes) })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom([0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0x7b, 0x22, 0xe2, 0x82])
+        .map((bytes): ClientMessage => ({ kind: 'bad-utf8', bytes: Buffer.from(bytes) })),
+    },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 4_096 }).map((extra): ClientMessage => ({ kind: 'oversized', extra })) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('auth' as const), token: fc.constantFrom<TokenKind>('user', 'user', 'admin', 'service', 'garbage', 'expired', 'alg-none', 'wrong-key'), sameUser: fc.boolean() }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('auth' as const),
+        token: fc.constantFrom<TokenKind>('user', 'user', 'admin', 'service', 'garbage', 'expired', 'alg-none', 'wrong-key'),
+        sameUser: fc.boolean(),
+      }),
+    },
   );
 }
 

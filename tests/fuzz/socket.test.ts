@@ -22,7 +22,12 @@ let system: FuzzSystem;
 beforeAll(async () => {
   // Handshakes per address are not under test here: every case comes from 127.0.0.1.
   const handshakes = { GATEWAY_HANDSHAKES_PER_IP_PER_MINUTE: '1000000' };
-  system = await FuzzSystem.start({ gateways: [{ ...handshakes, WS_MESSAGES_PER_10S: '1000000' }, { ...handshakes, WS_MESSAGES_PER_10S: String(FLOOD_LIMIT) }] });
+  system = await FuzzSystem.start({
+    gateways: [
+      { ...handshakes, WS_MESSAGES_PER_10S: '1000000' },
+      { ...handshakes, WS_MESSAGES_PER_10S: String(FLOOD_LIMIT) },
+    ],
+  });
 });
 afterAll(async () => {
   await system?.close();
@@ -53,10 +58,14 @@ let checks = 0;
 async function expectServes(user: string, gateway: number): Promise<void> {
   const socket = new FrameSocket(wsUrl(gateway, { token: tokenFor(system.env, 'user', user) }));
   try {
-    expect(await socket.until(() => socket.count('connection_established') === 1), `gateway-${gateway + 1} greets ${user}: ${JSON.stringify(socket.frames)} close ${socket.closeCode}`).toBe(true);
+    expect(
+      await socket.until(() => socket.count('connection_established') === 1),
+      `gateway-${gateway + 1} greets ${user}: ${JSON.stringify(socket.frames)} close ${socket.closeCode}`,
+    ).toBe(true);
     const title = `check ${++checks}`;
     await createFor(user, title);
-    const arrived = () => socket.frames.some((frame) => frame.type === 'notification' && (frame as { notification: { title: string } }).notification.title === title);
+    const arrived = () =>
+      socket.frames.some((frame) => frame.type === 'notification' && (frame as { notification: { title: string } }).notification.title === title);
     expect(await socket.until(arrived), `gateway-${gateway + 1} delivers to ${user}`).toBe(true);
   } finally {
     socket.close();
@@ -101,7 +110,8 @@ async function expectReactions(socket: FrameSocket, messages: ClientMessage[], r
   expect(socket.errorCodes(), seen).toEqual(errors);
 }
 
-const describeMessages = (messages: ClientMessage[]) => JSON.stringify(messages, (_key, value) => (typeof value === 'string' && value.length > 200 ? `${value.slice(0, 200)}…(${value.length})` : value));
+const describeMessages = (messages: ClientMessage[]) =>
+  JSON.stringify(messages, (_key, value) => (typeof value === 'string' && value.length > 200 ? `${value.slice(0, 200)}…(${value.length})` : value));
 
 let frameRuns = 0;
 it('client frames get a documented error frame or close code, and the gateway keeps serving', async () => {
@@ -156,7 +166,10 @@ it('a flood gets rate_limited past the limit and 4029 past twice the limit', asy
 /** The token or ticket a case sends: a ticket is issued for `user` (and redeemed once first when it is to be a used one). */
 async function credentialsOf(kind: Credential, user: string, junk: string | undefined): Promise<{ token?: string; ticket?: string }> {
   if (kind !== 'ticket' && kind !== 'used-ticket') return { token: tokenFor(system.env, kind, user), ticket: junk };
-  const response = await fetch(`${system.url('api')}/v1/connect-tickets`, { method: 'POST', headers: { authorization: `Bearer ${tokenFor(system.env, 'user', user)}` } });
+  const response = await fetch(`${system.url('api')}/v1/connect-tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokenFor(system.env, 'user', user)}` },
+  });
   const { ticket } = (await response.json()) as { ticket: string };
   if (kind === 'used-ticket') expect((await openSse(system.service('gateway-1').port, `?ticket=${encodeURIComponent(ticket)}`, {})).status).toBe(200);
   return { ticket };
@@ -205,7 +218,10 @@ it('SSE: a stream when valid, else a 4xx in the JSON error shape, never a 5xx', 
     credential,
     junkTicket,
     since: sinceValue,
-    lastEventId: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('', '2', '0', '-1', 'abc', '1'.repeat(20), '\u00e9') }),
+    lastEventId: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.constantFrom('', '2', '0', '-1', 'abc', '1'.repeat(20), '\u00e9') },
+    ),
     accept: fc.constantFrom('text/event-stream', 'application/json', '*/*', 'text/html'),
     origin: fc.option(fc.constantFrom('http://localhost:3000', 'null', 'https://evil.example'), { nil: undefined }),
     extra: fc.constantFrom('', '&token=', '&since=1&since=2', '&%ZZ=1', '&a[b]=c'),

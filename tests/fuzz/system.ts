@@ -194,5 +194,8 @@ export function nastyString(options: { huge?: boolean } = {}): fc.Arbitrary<stri
   );
   const nasty = fc.array(pieces, { maxLength: 5 }).map((parts) => parts.join(''));
   if (!options.huge) return nasty;
-  return fc.oneof({ weight: 9, arbitrary: nasty }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', 'é', '\ud83d\ude00'), fc.integer({ min: 1_000, max: 200_000 })).map(([c, n]) => c.repeat(n)) });
+  return fc.oneof(
+    { weight: 9, arbitrary: nasty },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('a', 'é', '\ud83d\ude00'), fc.integer({ min: 1_000, max: 200_000 })).map(([c, n]) => c.repeat(n)) },
+  );
 }

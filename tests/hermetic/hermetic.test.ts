@@ -58,12 +58,16 @@ function pollutedEnvironment(names: readonly string[]): Record<string, string> {
     HEARTBEAT_MS: '1000',
   };
   // The rest are numbers (ports, sizes, limits) or free text: 1 is a bad value for every one of them.
-  return Object.fromEntries(names.map((name) => [name, specific[name] ?? (/_(PORT|SIZE|BYTES|MS|ATTEMPTS|CONCURRENCY|THRESHOLD|MINUTE|10S|USER)$/.test(name) ? '1' : 'polluted')]));
+  return Object.fromEntries(
+    names.map((name) => [name, specific[name] ?? (/_(PORT|SIZE|BYTES|MS|ATTEMPTS|CONCURRENCY|THRESHOLD|MINUTE|10S|USER)$/.test(name) ? '1' : 'polluted')]),
+  );
 }
 
 describe('the test suite, run by a caller with a configuration of their own', () => {
   it('documents the variables it pollutes', () => {
-    expect(documentedVariables()).toEqual(expect.arrayContaining(['JWT_SECRET', 'REDIS_PREFIX', 'NODE_ENV', 'GATEWAY_HANDSHAKES_PER_IP_PER_MINUTE', 'WS_MESSAGES_PER_10S']));
+    expect(documentedVariables()).toEqual(
+      expect.arrayContaining(['JWT_SECRET', 'REDIS_PREFIX', 'NODE_ENV', 'GATEWAY_HANDSHAKES_PER_IP_PER_MINUTE', 'WS_MESSAGES_PER_10S']),
+    );
   });
 
   it('still passes a test that spawns gateways (they get exactly the test configuration)', { timeout: 120_000 }, async () => {

@@ -36,7 +36,9 @@ const logged = () => lines.join('');
 describe('logs', () => {
   it('never hold a token, a ticket or an unsubscribe token, whatever the route answered', async () => {
     const token = env.sign({ sub: 'alice' });
-    const ticket = ((await (await fetch(`${api.url}/v1/connect-tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()) as { ticket: string }).ticket;
+    const ticket = (
+      (await (await fetch(`${api.url}/v1/connect-tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()) as { ticket: string }
+    ).ticket;
     const secrets = [token, ticket, 'unsubscribe-secret-value-123'];
     await fetch(`${api.url}/v1/unsubscribe?token=unsubscribe-secret-value-123`);
     await fetch(`${api.url}/v1/notifications?token=${token}&ticket=${ticket}`, { headers: { authorization: `Bearer ${token}` } });

@@ -11,7 +11,11 @@ describe('tokens', () => {
   it('reads roles and scopes into a principal', () => {
     expect(verify(sign({ sub: 'alice' }))).toMatchObject({ userId: 'alice', isAdmin: false, canPublish: false, isService: false });
     expect(verify(sign({ sub: 'root', roles: ['admin'] }))).toMatchObject({ isAdmin: true, canPublish: true, isService: false });
-    expect(verify(sign({ sub: 'svc', scope: 'read notifications:publish' }))).toMatchObject({ canPublish: true, isService: true, scopes: ['read', 'notifications:publish'] });
+    expect(verify(sign({ sub: 'svc', scope: 'read notifications:publish' }))).toMatchObject({
+      canPublish: true,
+      isService: true,
+      scopes: ['read', 'notifications:publish'],
+    });
   });
 
   it('tells expired tokens from invalid ones', () => {

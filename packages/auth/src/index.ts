@@ -33,7 +33,11 @@ export class TokenError extends Error {
 }
 
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(255).regex(/^[^\u0000-\u001f\u007f]*$/),
+  sub: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\u0000-\u001f\u007f]*$/),
   roles: z.array(z.string().max(64)).max(50).optional(),
   scope: z.string().max(1_000).optional(),
   exp: z.number().optional(),

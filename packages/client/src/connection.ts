@@ -93,7 +93,9 @@ export class GatewayConnection implements GatewayLink {
     this.kind = this.pickTransport();
     if (this.kind === undefined) {
       this.wanted = false;
-      this.hooks.error(new TidingsError(clientErrorCodes.noTransport, 'no WebSocket or EventSource implementation: pass options.WebSocket (the `ws` package in Node)'));
+      this.hooks.error(
+        new TidingsError(clientErrorCodes.noTransport, 'no WebSocket or EventSource implementation: pass options.WebSocket (the `ws` package in Node)'),
+      );
       return;
     }
     this.setState('connecting');

@@ -160,9 +160,7 @@ export function resolveOptions(options: TidingsClientOptions): ResolvedOptions {
     since: options.since,
     WebSocket: options.WebSocket ?? globals.WebSocket,
     EventSource: options.EventSource ?? globals.EventSource,
-    fetch:
-      fetchImpl ??
-      (() => Promise.reject(new TidingsError(clientErrorCodes.networkError, 'no fetch implementation: pass options.fetch'))),
+    fetch: fetchImpl ?? (() => Promise.reject(new TidingsError(clientErrorCodes.networkError, 'no fetch implementation: pass options.fetch'))),
     transport: options.transport ?? 'auto',
     wsFailuresBeforeFallback: Math.max(1, options.wsFailuresBeforeFallback ?? 3),
     tokenIn: options.tokenIn ?? 'protocol',

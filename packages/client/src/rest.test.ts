@@ -155,7 +155,9 @@ describe('REST helpers', () => {
   });
 
   it('maps a body outside the documented shape to unexpected_response, saying where', async () => {
-    const error = await client({ apiUrl: `${apiUrl}/malformed` }).inbox.list().catch((e: unknown) => e);
+    const error = await client({ apiUrl: `${apiUrl}/malformed` })
+      .inbox.list()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'unexpected_response' });
     expect((error as Error).message).toMatch(/items\.0\.seq: expected an integer ≥ 1/);
   });

@@ -30,7 +30,11 @@ describe('TokenSource', () => {
   const at = (ms: number) => fakeJwt({ exp: (now + ms) / 1000 });
 
   it('refreshes refreshBeforeMs ahead of exp, or at half the remaining life for short tokens', () => {
-    const tokens = new TokenSource(() => 't', 30_000, () => now);
+    const tokens = new TokenSource(
+      () => 't',
+      30_000,
+      () => now,
+    );
     expect(tokens.refreshDelay(at(3_600_000))).toBe(3_570_000);
     expect(tokens.refreshDelay(at(20_000))).toBe(10_000);
     expect(tokens.refreshDelay(at(-1))).toBeUndefined();

@@ -83,8 +83,7 @@ async function open(tab: Tab): Promise<Tab> {
 
 const seqsOf = (tab: Tab) => tab.evaluate(() => (globalThis as unknown as PageGlobals).seen.seqs);
 
-const waitForSeqs = (tab: Tab, count: number) =>
-  tab.waitForFunction((n) => (globalThis as unknown as PageGlobals).seen.seqs.length >= n, count);
+const waitForSeqs = (tab: Tab, count: number) => tab.waitForFunction((n) => (globalThis as unknown as PageGlobals).seen.seqs.length >= n, count);
 
 describe('tabs of one browser', () => {
   it('share one gateway connection, and the next tab takes over from the last seq when the leader closes', async () => {

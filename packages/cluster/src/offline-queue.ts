@@ -47,7 +47,10 @@ export class RedisOfflineQueue implements OfflineQueue {
     // state as of then) is another member, so the old one goes first.
     const transaction = this.redis.multi();
     for (const entry of entries) transaction.zremrangebyscore(key, entry.seq, entry.seq).zadd(key, entry.seq, entry.frame);
-    await transaction.zremrangebyrank(key, 0, -(this.size + 1)).expire(key, this.ttlSeconds).exec();
+    await transaction
+      .zremrangebyrank(key, 0, -(this.size + 1))
+      .expire(key, this.ttlSeconds)
+      .exec();
   }
 
   async after(userId: string, since: number): Promise<QueuedFrame[]> {
@@ -92,6 +95,9 @@ export class MemoryOfflineQueue implements OfflineQueue {
       return;
     }
     const drop = new Set(seqs);
-    this.queues.set(userId, (this.queues.get(userId) ?? []).filter((entry) => !drop.has(entry.seq)));
+    this.queues.set(
+      userId,
+      (this.queues.get(userId) ?? []).filter((entry) => !drop.has(entry.seq)),
+    );
   }
 }

@@ -149,7 +149,11 @@ export class RedisPresenceWriter implements PresenceWriter {
   async add(connection: ConnectionInfo): Promise<void> {
     await this.redis
       .multi()
-      .hset(this.keys.gatewayConnections(this.gatewayId), connection.connection_id, JSON.stringify({ user_id: connection.user_id, connected_at: connection.connected_at }))
+      .hset(
+        this.keys.gatewayConnections(this.gatewayId),
+        connection.connection_id,
+        JSON.stringify({ user_id: connection.user_id, connected_at: connection.connected_at }),
+      )
       .hset(this.keys.user(connection.user_id), connection.connection_id, JSON.stringify({ gateway_id: this.gatewayId, connected_at: connection.connected_at }))
       .exec();
   }

@@ -28,7 +28,10 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems;
     expect(problems).toHaveLength(4);
     for (const name of ['API_PORT', 'DATABASE_URL', 'HEARTBEAT_MS', 'LOG_LEVEL']) {
-      expect(problems.some((line) => line.startsWith(`${name}:`)), name).toBe(true);
+      expect(
+        problems.some((line) => line.startsWith(`${name}:`)),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -69,7 +72,10 @@ describe('loadConfig', () => {
 
   it('splits the public gateway URLs and refuses one that is not a URL', () => {
     expect(loadConfig({}).GATEWAY_PUBLIC_URLS).toEqual(['http://localhost:3001', 'http://localhost:3002']);
-    expect(loadConfig({ GATEWAY_PUBLIC_URLS: 'https://rt.example , wss://rt2.example' }).GATEWAY_PUBLIC_URLS).toEqual(['https://rt.example', 'wss://rt2.example']);
+    expect(loadConfig({ GATEWAY_PUBLIC_URLS: 'https://rt.example , wss://rt2.example' }).GATEWAY_PUBLIC_URLS).toEqual([
+      'https://rt.example',
+      'wss://rt2.example',
+    ]);
     expect(() => loadConfig({ GATEWAY_PUBLIC_URLS: 'rt.example' })).toThrow(/GATEWAY_PUBLIC_URLS/);
     expect(() => loadConfig({ GATEWAY_PUBLIC_URLS: ' , ' })).toThrow(/GATEWAY_PUBLIC_URLS: give at least one gateway URL/);
   });

@@ -33,7 +33,10 @@ const envSchema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/tidings'),
     DB_POOL_SIZE: positiveInt(20),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]*$/).default('tidings:'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]*$/)
+      .default('tidings:'),
     JWT_SECRET: optionalText,
     JWT_PUBLIC_KEY: pem,
     JWT_PRIVATE_KEY: pem,
@@ -58,7 +61,12 @@ const envSchema = z
     CORS_ORIGINS: z
       .string()
       .default('')
-      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
     /**
      * express's `trust proxy`: which proxies may set X-Forwarded-For, so per-address limits see the
      * client rather than the load balancer. `true`, a hop count, or addresses/subnets (`loopback, 10.0.0.0/8`).
@@ -76,7 +84,10 @@ const envSchema = z
     RATE_LIMIT_SERVICE_PER_MINUTE: positiveInt(120_000),
     BROADCAST_THRESHOLD: positiveInt(100),
     /** Names this gateway in presence; defaults to host, port and a random suffix. */
-    GATEWAY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+    GATEWAY_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .optional(),
     /**
      * Gateway base URLs as browsers reach them, for the pages the API serves (the demo): each page
      * load picks one, as a load balancer would.
@@ -84,13 +95,23 @@ const envSchema = z
     GATEWAY_PUBLIC_URLS: z
       .string()
       .default('http://localhost:3001,http://localhost:3002')
-      .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.url({ protocol: /^(https?|wss?)$/ })).min(1, 'give at least one gateway URL')),
     /** Browser origins allowed to open a WebSocket or SSE stream; empty allows any (the token is the guard). */
     GATEWAY_ORIGINS: z
       .string()
       .default('')
-      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
     WS_MAX_PAYLOAD_BYTES: positiveInt(16_384),
     WS_MAX_BUFFERED_BYTES: positiveInt(1_048_576),
     WS_MESSAGES_PER_10S: positiveInt(100),
@@ -106,7 +127,10 @@ const envSchema = z
     EMAIL_WEBHOOK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     PRODUCT_NAME: z.string().min(1).max(100).default('Tidings'),
     BRAND_LOGO_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
-    BRAND_COLOR: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be #rgb or #rrggbb').default('#4f46e5'),
+    BRAND_COLOR: z
+      .string()
+      .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be #rgb or #rrggbb')
+      .default('#4f46e5'),
     FOOTER_ADDRESS: z.string().min(1).max(300).default('You receive this email because you have an account with us.'),
     /** Emails one worker sends at the same time. */
     EMAIL_CONCURRENCY: positiveInt(16),

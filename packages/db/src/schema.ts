@@ -13,7 +13,10 @@ export const recipients = pgTable(
     email: text('email'),
     name: text('name'),
     locale: text('locale'),
-    roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
+    roles: text('roles')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
     emailUnsubscribedAt: timestamptz('email_unsubscribed_at'),
     createdAt: createdAt(),
@@ -58,9 +61,13 @@ export const broadcasts = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('broadcasts_idempotency_key_idx').on(t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    uniqueIndex('broadcasts_idempotency_key_idx')
+      .on(t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
     index('broadcasts_created_idx').on(t.createdAt, t.id),
-    index('broadcasts_scheduled_idx').on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
+    index('broadcasts_scheduled_idx')
+      .on(t.sendAt)
+      .where(sql`${t.status} = 'scheduled'`),
     check('broadcasts_status_check', sql`${t.status} in ('scheduled', 'sending', 'sent', 'cancelled')`),
   ],
 );
@@ -83,7 +90,9 @@ export const notifications = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     icon: text('icon'),
     actionUrl: text('action_url'),
-    priority: text('priority', { enum: ['low', 'normal', 'high', 'critical'] }).notNull().default('normal'),
+    priority: text('priority', { enum: ['low', 'normal', 'high', 'critical'] })
+      .notNull()
+      .default('normal'),
     isRead: boolean('is_read').notNull().default(false),
     readAt: timestamptz('read_at'),
     createdAt: createdAt(),
@@ -95,10 +104,16 @@ export const notifications = pgTable(
   },
   (t) => [
     uniqueIndex('notifications_user_seq_idx').on(t.userId, t.seq),
-    uniqueIndex('notifications_user_idempotency_idx').on(t.userId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
-    index('notifications_unread_idx').on(t.userId, t.seq).where(sql`${t.isRead} = false and ${t.deletedAt} is null and ${t.seq} is not null`),
+    uniqueIndex('notifications_user_idempotency_idx')
+      .on(t.userId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index('notifications_unread_idx')
+      .on(t.userId, t.seq)
+      .where(sql`${t.isRead} = false and ${t.deletedAt} is null and ${t.seq} is not null`),
     index('notifications_broadcast_idx').on(t.broadcastId, t.userId),
-    index('notifications_unpublished_idx').on(t.createdAt).where(sql`${t.publishedAt} is null and ${t.seq} is not null`),
+    index('notifications_unpublished_idx')
+      .on(t.createdAt)
+      .where(sql`${t.publishedAt} is null and ${t.seq} is not null`),
     index('notifications_created_idx').on(t.createdAt, t.id),
     // Admin charts and today's count (`/v1/admin/stats`, `/timeseries`): released rows by UTC minute of
     // creation, then type. A chart reads a range of it alone (an index-only scan) in the order it
@@ -145,10 +160,7 @@ export const statsRollupState = pgTable(
     rolledFrom: timestamptz('rolled_from').notNull(),
     rolledUntil: timestamptz('rolled_until').notNull(),
   },
-  (t) => [
-    check('stats_rollup_state_one_row', sql`${t.id} = 1`),
-    check('stats_rollup_state_range', sql`${t.rolledFrom} <= ${t.rolledUntil}`),
-  ],
+  (t) => [check('stats_rollup_state_one_row', sql`${t.id} = 1`), check('stats_rollup_state_range', sql`${t.rolledFrom} <= ${t.rolledUntil}`)],
 );
 
 export const notificationPreferences = pgTable('notification_preferences', {
@@ -157,7 +169,9 @@ export const notificationPreferences = pgTable('notification_preferences', {
     .references(() => recipients.id, { onDelete: 'cascade' }),
   inAppEnabled: boolean('in_app_enabled').notNull().default(true),
   emailEnabled: boolean('email_enabled').notNull().default(true),
-  digest: text('digest', { enum: ['off', 'daily', 'weekly'] }).notNull().default('off'),
+  digest: text('digest', { enum: ['off', 'daily', 'weekly'] })
+    .notNull()
+    .default('off'),
   types: jsonb('types').$type<Record<string, { in_app?: boolean; email?: boolean }>>().notNull().default({}),
   /** The end of the window the last digest covered; the next one lists what came after it. */
   digestSentAt: timestamptz('digest_sent_at'),
@@ -179,7 +193,9 @@ export const emailLogs = pgTable(
     notificationId: uuid('notification_id').references(() => notifications.id, { onDelete: 'set null' }),
     /** The send whose content this email carries; null for a digest. */
     broadcastId: uuid('broadcast_id').references(() => broadcasts.id, { onDelete: 'set null' }),
-    kind: text('kind', { enum: ['notification', 'digest'] }).notNull().default('notification'),
+    kind: text('kind', { enum: ['notification', 'digest'] })
+      .notNull()
+      .default('notification'),
     /** `n:<broadcast>:<user>` or `d:<period>:<user>:<until>`: the same email is never written twice. */
     dedupeKey: text('dedupe_key').notNull(),
     to: text('to').notNull(),
@@ -205,8 +221,12 @@ export const emailLogs = pgTable(
     index('email_logs_queued_minute_idx').on(sql`date_bin('1 minute', ${t.queuedAt}, '2000-01-01 00:00:00+00'::timestamptz)`, t.status, t.queuedAt),
     uniqueIndex('email_logs_dedupe_idx').on(t.dedupeKey),
     index('email_logs_broadcast_idx').on(t.broadcastId),
-    index('email_logs_provider_idx').on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
-    index('email_logs_pending_idx').on(t.enqueuedAt).where(sql`${t.status} = 'queued'`),
+    index('email_logs_provider_idx')
+      .on(t.providerMessageId)
+      .where(sql`${t.providerMessageId} is not null`),
+    index('email_logs_pending_idx')
+      .on(t.enqueuedAt)
+      .where(sql`${t.status} = 'queued'`),
     check('email_logs_status_check', sql`${t.status} in ('queued', 'sent', 'failed', 'bounced', 'suppressed')`),
   ],
 );

@@ -49,8 +49,7 @@ export interface EmailComposer {
 
 export function emailComposer(options: EmailComposerOptions): EmailComposer {
   const { renderer } = options;
-  const unsubscribeLink = (userId: string, type?: string) =>
-    unsubscribeUrl(options.publicUrl, signUnsubscribe(options.unsubscribeSecret, { userId, type }));
+  const unsubscribeLink = (userId: string, type?: string) => unsubscribeUrl(options.publicUrl, signUnsubscribe(options.unsubscribeSecret, { userId, type }));
 
   async function render(email: EmailContent): Promise<RenderedEmail | null> {
     if (email.notification) {

@@ -80,16 +80,20 @@ describe('Mailer against a real SMTP server', () => {
 
   it('reports a 451 on RCPT as a TemporaryEmailError', async () => {
     const smtp = await startSmtp({ onRcptTo: (_address, _session, callback) => callback(smtpError(451, '4.7.1 Greylisted, try again later')) });
-    const error = await mailerFor(smtp.port).send(message).catch((caught: unknown) => caught);
+    const error = await mailerFor(smtp.port)
+      .send(message)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TemporaryEmailError);
     expect(error).toMatchObject({ temporary: true, responseCode: 451, command: 'RCPT TO' });
     expect((error as TemporaryEmailError).reason).toContain('Greylisted');
     expect(smtp.received).toHaveLength(0);
   });
 
-  it('reports a 550 as a PermanentEmailError with the server\'s reason', async () => {
+  it("reports a 550 as a PermanentEmailError with the server's reason", async () => {
     const smtp = await startSmtp({ onRcptTo: (_address, _session, callback) => callback(smtpError(550, '5.1.1 No such user here')) });
-    const error = await mailerFor(smtp.port).send(message).catch((caught: unknown) => caught);
+    const error = await mailerFor(smtp.port)
+      .send(message)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PermanentEmailError);
     expect(error).toMatchObject({ temporary: false, responseCode: 550 });
     expect((error as PermanentEmailError).reason).toBe('550 5.1.1 No such user here');
@@ -103,14 +107,18 @@ describe('Mailer against a real SMTP server', () => {
         stream.on('end', () => callback(smtpError(554, '5.7.1 Message rejected as spam')));
       },
     });
-    const error = await mailerFor(smtp.port).send(message).catch((caught: unknown) => caught);
+    const error = await mailerFor(smtp.port)
+      .send(message)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PermanentEmailError);
     expect((error as PermanentEmailError).reason).toContain('rejected as spam');
   });
 
   it('reports nothing listening as a TemporaryEmailError', async () => {
     const port = await freePort();
-    const error = await mailerFor(port).send(message).catch((caught: unknown) => caught);
+    const error = await mailerFor(port)
+      .send(message)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TemporaryEmailError);
     expect((error as TemporaryEmailError).responseCode).toBeUndefined();
   });
@@ -121,7 +129,9 @@ describe('Mailer against a real SMTP server', () => {
     closers.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
     const silentPort = (silent.address() as AddressInfo).port;
     const started = Date.now();
-    const error = await mailerFor(silentPort, { greetingTimeoutMs: 200 }).send(message).catch((caught: unknown) => caught);
+    const error = await mailerFor(silentPort, { greetingTimeoutMs: 200 })
+      .send(message)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TemporaryEmailError);
     expect((error as TemporaryEmailError).code).toBe('ETIMEDOUT');
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -149,7 +159,10 @@ describe('classifySmtpError', () => {
 /** A header as sent, unfolded (RFC 5322 §2.2.3): mailparser turns List-* headers into objects. */
 function rawHeader(mail: ParsedMail, key: string): string | undefined {
   const line = mail.headerLines.find((header) => header.key === key)?.line;
-  return line?.replace(/\r?\n(?=[ \t])/g, '').slice(line.indexOf(':') + 1).trim();
+  return line
+    ?.replace(/\r?\n(?=[ \t])/g, '')
+    .slice(line.indexOf(':') + 1)
+    .trim();
 }
 
 async function freePort(): Promise<number> {

@@ -16,7 +16,10 @@ export abstract class EmailError extends Error {
   /** The SMTP command that was answered (`RCPT TO`, `DATA`…). */
   readonly command: string | undefined;
 
-  constructor(message: string, details: { code?: string | undefined; responseCode?: number | undefined; reason?: string | undefined; command?: string | undefined; cause?: unknown }) {
+  constructor(
+    message: string,
+    details: { code?: string | undefined; responseCode?: number | undefined; reason?: string | undefined; command?: string | undefined; cause?: unknown },
+  ) {
     super(message, { cause: details.cause });
     this.code = details.code;
     this.responseCode = details.responseCode;

@@ -16,9 +16,7 @@ describe('parseTemplate', () => {
 
   it('shows sections for truthy values, inverted ones for falsy, and repeats lists per item', () => {
     const template = parseTemplate('{{#items}}<li>{{title}} of {{owner}}</li>{{/items}}{{^items}}none{{/items}}{{#flag}}!{{/flag}}');
-    expect(template.fill({ owner: 'ann', items: [{ title: 'a' }, { title: '<b>' }], flag: true })).toBe(
-      '<li>a of ann</li><li>&lt;b&gt; of ann</li>!',
-    );
+    expect(template.fill({ owner: 'ann', items: [{ title: 'a' }, { title: '<b>' }], flag: true })).toBe('<li>a of ann</li><li>&lt;b&gt; of ann</li>!');
     expect(template.fill({ items: [], flag: false })).toBe('none');
   });
 
@@ -28,15 +26,11 @@ describe('parseTemplate', () => {
   });
 
   it('drops a non-http(s) URL in a *url value, in href/src attributes and in *url sections', () => {
-    const template = parseTemplate(
-      '<a href="{{data.link}}">{{data.link}}</a><img src=\'{{pic}}\'>{{action_url}}{{#action_url}}<b>yes</b>{{/action_url}}',
-    );
+    const template = parseTemplate('<a href="{{data.link}}">{{data.link}}</a><img src=\'{{pic}}\'>{{action_url}}{{#action_url}}<b>yes</b>{{/action_url}}');
     const bad = template.fill({ data: { link: 'javascript:alert(1)' }, pic: 'data:image/png;base64,xx', action_url: ' JavaScript:alert(1)' });
     expect(bad).toBe('<a href="">javascript:alert(1)</a><img src=\'\'>');
     const good = template.fill({ data: { link: 'https://a.test/?x=1&y=2' }, pic: 'http://a.test/p.png', action_url: 'https://a.test/n' });
-    expect(good).toBe(
-      '<a href="https://a.test/?x=1&amp;y=2">https://a.test/?x=1&amp;y=2</a><img src=\'http://a.test/p.png\'>https://a.test/n<b>yes</b>',
-    );
+    expect(good).toBe('<a href="https://a.test/?x=1&amp;y=2">https://a.test/?x=1&amp;y=2</a><img src=\'http://a.test/p.png\'>https://a.test/n<b>yes</b>');
   });
 
   it('refuses unbalanced sections', () => {

@@ -128,7 +128,7 @@ describe('EmailRenderer.render', () => {
     expect(counter.sources).toHaveLength(2);
   });
 
-  it('prefers the type\'s template override, compiled once per distinct source', async () => {
+  it("prefers the type's template override, compiled once per distinct source", async () => {
     const counter = countingCompiler();
     const overridden = new EmailRenderer({ branding, compile: counter.compile, templatesDir: dir });
     const template = customType('FROM-OVERRIDE');
@@ -147,7 +147,9 @@ describe('EmailRenderer.render', () => {
   it('rejects an invalid override with a TemplateError, and validateTemplate says why', async () => {
     await expect(renderer.render({ type: 'x', title: 't', template: '<mjml><mj-body><mj-nope /></mj-body></mjml>' })).rejects.toThrow(TemplateError);
     expect(await validateTemplate(customType('ok'))).toEqual([]);
-    const [problem] = await validateTemplate('<mjml>\n<mj-body><mj-section><mj-column><mj-text color="nope">x</mj-text></mj-column></mj-section></mj-body></mjml>');
+    const [problem] = await validateTemplate(
+      '<mjml>\n<mj-body><mj-section><mj-column><mj-text color="nope">x</mj-text></mj-column></mj-section></mj-body></mjml>',
+    );
     expect(problem).toMatch(/^invalid MJML template: line 2 \(mj-text\): Attribute color has invalid value: nope/);
     // The author sees where in the template, never where the server runs.
     expect(problem).not.toContain(process.cwd());

@@ -126,9 +126,17 @@ export async function validateTemplate(source: string, compile: MjmlCompiler = c
 
 /** A one-line subject: control characters (CR, LF…) become spaces, runs of space collapse, long ones end in "…". */
 export function cleanSubject(value: string, maxLength = subjectMaxLength): string {
-  const line = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = value
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const chars = Array.from(line);
-  return chars.length <= maxLength ? line : `${chars.slice(0, maxLength - 1).join('').trimEnd()}…`;
+  return chars.length <= maxLength
+    ? line
+    : `${chars
+        .slice(0, maxLength - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** Map with a size bound: a read moves the entry to the newest end, so the least recently used is evicted. */
@@ -225,7 +233,10 @@ export class EmailRenderer {
     const html = template.fill({
       ...this.#baseContext,
       subject,
-      preview: items.map((item) => item.title).join(' · ').slice(0, 140),
+      preview: items
+        .map((item) => item.title)
+        .join(' · ')
+        .slice(0, 140),
       heading,
       count,
       period: digest.period,

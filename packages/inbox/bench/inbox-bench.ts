@@ -33,7 +33,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function bundleSize(external: string[]): Promise<{ min: number; gzip: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-inbox-size-'));
   try {
-    await build({ configFile: join(packageDir, 'vite.config.ts'), logLevel: 'silent', build: { outDir: dir, emptyOutDir: true, rolldownOptions: { external } } });
+    await build({
+      configFile: join(packageDir, 'vite.config.ts'),
+      logLevel: 'silent',
+      build: { outDir: dir, emptyOutDir: true, rolldownOptions: { external } },
+    });
     const code = await readFile(join(dir, 'tidings-inbox.js'));
     return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
   } finally {
@@ -62,7 +66,11 @@ async function instances(cdp: CDPSession, expression: string): Promise<number> {
   try {
     const { result } = await cdp.send('Runtime.evaluate', { expression, objectGroup: group });
     const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: result.objectId!, objectGroup: group });
-    const { result: count } = await cdp.send('Runtime.callFunctionOn', { objectId: objects.objectId!, functionDeclaration: 'function () { return this.length; }', returnByValue: true });
+    const { result: count } = await cdp.send('Runtime.callFunctionOn', {
+      objectId: objects.objectId!,
+      functionDeclaration: 'function () { return this.length; }',
+      returnByValue: true,
+    });
     return count.value as number;
   } finally {
     // The query's results are remote objects too: released, so they keep nothing alive.
@@ -99,7 +107,10 @@ async function main(): Promise<void> {
   const browser = await launchBrowser();
   const backend = await FakeBackend.start({ assetsDir: bundle.dir });
   try {
-    backend.seedMany(200, (i) => ({ title: `Seeded notification ${i + 1}`, body: 'A body of a realistic length, around a line and a half in the panel at its default width.' }));
+    backend.seedMany(200, (i) => ({
+      title: `Seeded notification ${i + 1}`,
+      body: 'A body of a realistic length, around a line and a half in the panel at its default width.',
+    }));
     const context = await browser.context({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -136,7 +147,11 @@ async function main(): Promise<void> {
       backend.publish({ title: `Live notification ${sent + 1}`, body: 'Arrived during the burst.' });
     }
     // A cheap check every half second: a locator's polling would load the main thread it measures.
-    await page.waitForFunction(`document.querySelector('tidings-inbox').shadowRoot.querySelector('article h3')?.textContent === 'Live notification ${BURST}'`, undefined, { polling: 500, timeout: 60_000 });
+    await page.waitForFunction(
+      `document.querySelector('tidings-inbox').shadowRoot.querySelector('article h3')?.textContent === 'Live notification ${BURST}'`,
+      undefined,
+      { polling: 500, timeout: 60_000 },
+    );
     const burstSeconds = (Date.now() - burstStart) / 1000;
     const burst = await page.evaluate<BurstStats>(`(() => {
       window.__stopFrames = true;
@@ -161,10 +176,18 @@ async function main(): Promise<void> {
       ['bundle, min', kb(full.min), ''],
       ['bundle, min+gzip (element + lit + SDK)', kb(full.gzip), '≤ 25 KB'],
       ['  element + lit only (SDK external), min+gzip', kb(withoutSdk.gzip), ''],
-      ['  the SDK\'s share, min+gzip', kb(full.gzip - withoutSdk.gzip), ''],
-      [`open → 50 items rendered (median of ${OPEN_RUNS}, first, max)`, `${ms(median(rendered))}, ${ms(rendered[0] ?? NaN)}, ${ms(Math.max(...rendered))}`, '< 50 ms'],
+      ["  the SDK's share, min+gzip", kb(full.gzip - withoutSdk.gzip), ''],
+      [
+        `open → 50 items rendered (median of ${OPEN_RUNS}, first, max)`,
+        `${ms(median(rendered))}, ${ms(rendered[0] ?? NaN)}, ${ms(Math.max(...rendered))}`,
+        '< 50 ms',
+      ],
       ['open → next frame (median, max)', `${ms(median(frames))}, ${ms(Math.max(...frames))}`, ''],
-      [`longest task, ${BURST} arrivals at ${BURST_RATE_PER_S}/s, panel open (${items} held, ${renderedItems} rendered, ${burstSeconds.toFixed(1)} s)`, longTasks.length === 0 ? 'none ≥ 50 ms (longtask)' : `${ms(longest)} (${longTasks.length} long tasks)`, '< 50 ms'],
+      [
+        `longest task, ${BURST} arrivals at ${BURST_RATE_PER_S}/s, panel open (${items} held, ${renderedItems} rendered, ${burstSeconds.toFixed(1)} s)`,
+        longTasks.length === 0 ? 'none ≥ 50 ms (longtask)' : `${ms(longest)} (${longTasks.length} long tasks)`,
+        '< 50 ms',
+      ],
       ['  longest frame interval meanwhile (an upper bound of any task)', ms(longestFrame), ''],
       ['JS heap after GC: before (panel closed, 50 items loaded)', kb(heapStart), ''],
       ['  after the burst (panel open)', kb(heapAfterBurst), ''],

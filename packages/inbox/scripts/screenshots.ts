@@ -14,21 +14,107 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).
 
 /** Oldest first, as they would have arrived. */
 const english: NotificationSeed[] = [
-  { type: 'digest', title: 'Your weekly summary is ready', body: '12 tasks closed, 3 pull requests merged, 2 incidents resolved.', is_read: true, created_at: minutesAgo(60 * 24 * 9) },
-  { type: 'billing', title: 'Invoice INV-2024-0113 is ready', body: 'Your November invoice of €1,240.00 is available to download.', icon: '/avatars/B-152.svg', action_url: '/billing/invoices/0113', is_read: true, created_at: minutesAgo(60 * 26) },
-  { type: 'comment.created', title: 'Nikos Georgiou commented on “Onboarding flow”', body: 'Looks good to me, shipping it behind the feature flag tomorrow.', icon: '/avatars/NG-28.svg', action_url: '/projects/onboarding#comment-88', is_read: true, created_at: minutesAgo(60 * 3) },
-  { type: 'security.alert', title: 'New sign-in from an unrecognised device', body: 'Firefox on Windows, Athens, Greece. If this wasn’t you, reset your password now.', priority: 'critical', action_url: '/settings/security', created_at: minutesAgo(52) },
-  { type: 'deploy', title: 'Deploy to production failed', body: 'Build #4821 on main failed at the “integration tests” step.', priority: 'high', action_url: '/deploys/4821', created_at: minutesAgo(14) },
-  { type: 'mention', title: 'Maria Papadopoulou mentioned you in “Q3 roadmap”', body: 'Can you take a look at the launch checklist before Friday?', icon: '/avatars/MP-262.svg', action_url: '/docs/q3-roadmap', created_at: minutesAgo(2) },
+  {
+    type: 'digest',
+    title: 'Your weekly summary is ready',
+    body: '12 tasks closed, 3 pull requests merged, 2 incidents resolved.',
+    is_read: true,
+    created_at: minutesAgo(60 * 24 * 9),
+  },
+  {
+    type: 'billing',
+    title: 'Invoice INV-2024-0113 is ready',
+    body: 'Your November invoice of €1,240.00 is available to download.',
+    icon: '/avatars/B-152.svg',
+    action_url: '/billing/invoices/0113',
+    is_read: true,
+    created_at: minutesAgo(60 * 26),
+  },
+  {
+    type: 'comment.created',
+    title: 'Nikos Georgiou commented on “Onboarding flow”',
+    body: 'Looks good to me, shipping it behind the feature flag tomorrow.',
+    icon: '/avatars/NG-28.svg',
+    action_url: '/projects/onboarding#comment-88',
+    is_read: true,
+    created_at: minutesAgo(60 * 3),
+  },
+  {
+    type: 'security.alert',
+    title: 'New sign-in from an unrecognised device',
+    body: 'Firefox on Windows, Athens, Greece. If this wasn’t you, reset your password now.',
+    priority: 'critical',
+    action_url: '/settings/security',
+    created_at: minutesAgo(52),
+  },
+  {
+    type: 'deploy',
+    title: 'Deploy to production failed',
+    body: 'Build #4821 on main failed at the “integration tests” step.',
+    priority: 'high',
+    action_url: '/deploys/4821',
+    created_at: minutesAgo(14),
+  },
+  {
+    type: 'mention',
+    title: 'Maria Papadopoulou mentioned you in “Q3 roadmap”',
+    body: 'Can you take a look at the launch checklist before Friday?',
+    icon: '/avatars/MP-262.svg',
+    action_url: '/docs/q3-roadmap',
+    created_at: minutesAgo(2),
+  },
 ];
 
 const greek: NotificationSeed[] = [
-  { type: 'digest', title: 'Η εβδομαδιαία σύνοψή σας είναι έτοιμη', body: '12 εργασίες ολοκληρώθηκαν, 3 αιτήματα συγχωνεύτηκαν.', is_read: true, created_at: minutesAgo(60 * 24 * 9) },
-  { type: 'billing', title: 'Το τιμολόγιο INV-2024-0113 είναι έτοιμο', body: 'Το τιμολόγιο Νοεμβρίου ύψους 1.240,00 € είναι διαθέσιμο.', icon: '/avatars/B-152.svg', action_url: '/billing/invoices/0113', is_read: true, created_at: minutesAgo(60 * 26) },
-  { type: 'comment.created', title: 'Ο Νίκος Γεωργίου σχολίασε στο «Ροή εγγραφής»', body: 'Μου φαίνεται καλό, το βγάζουμε αύριο πίσω από σημαία.', icon: '/avatars/NG-28.svg', action_url: '/projects/onboarding', is_read: true, created_at: minutesAgo(60 * 3) },
-  { type: 'security.alert', title: 'Νέα σύνδεση από άγνωστη συσκευή', body: 'Firefox σε Windows, Αθήνα. Αν δεν ήσασταν εσείς, αλλάξτε τον κωδικό σας.', priority: 'critical', action_url: '/settings/security', created_at: minutesAgo(52) },
-  { type: 'deploy', title: 'Η ανάπτυξη στην παραγωγή απέτυχε', body: 'Το build #4821 στο main απέτυχε στο βήμα «integration tests».', priority: 'high', action_url: '/deploys/4821', created_at: minutesAgo(14) },
-  { type: 'mention', title: 'Η Μαρία Παπαδοπούλου σας ανέφερε στο «Πλάνο Q3»', body: 'Μπορείς να δεις τη λίστα ελέγχου πριν την Παρασκευή;', icon: '/avatars/MP-262.svg', action_url: '/docs/q3-roadmap', created_at: minutesAgo(2) },
+  {
+    type: 'digest',
+    title: 'Η εβδομαδιαία σύνοψή σας είναι έτοιμη',
+    body: '12 εργασίες ολοκληρώθηκαν, 3 αιτήματα συγχωνεύτηκαν.',
+    is_read: true,
+    created_at: minutesAgo(60 * 24 * 9),
+  },
+  {
+    type: 'billing',
+    title: 'Το τιμολόγιο INV-2024-0113 είναι έτοιμο',
+    body: 'Το τιμολόγιο Νοεμβρίου ύψους 1.240,00 € είναι διαθέσιμο.',
+    icon: '/avatars/B-152.svg',
+    action_url: '/billing/invoices/0113',
+    is_read: true,
+    created_at: minutesAgo(60 * 26),
+  },
+  {
+    type: 'comment.created',
+    title: 'Ο Νίκος Γεωργίου σχολίασε στο «Ροή εγγραφής»',
+    body: 'Μου φαίνεται καλό, το βγάζουμε αύριο πίσω από σημαία.',
+    icon: '/avatars/NG-28.svg',
+    action_url: '/projects/onboarding',
+    is_read: true,
+    created_at: minutesAgo(60 * 3),
+  },
+  {
+    type: 'security.alert',
+    title: 'Νέα σύνδεση από άγνωστη συσκευή',
+    body: 'Firefox σε Windows, Αθήνα. Αν δεν ήσασταν εσείς, αλλάξτε τον κωδικό σας.',
+    priority: 'critical',
+    action_url: '/settings/security',
+    created_at: minutesAgo(52),
+  },
+  {
+    type: 'deploy',
+    title: 'Η ανάπτυξη στην παραγωγή απέτυχε',
+    body: 'Το build #4821 στο main απέτυχε στο βήμα «integration tests».',
+    priority: 'high',
+    action_url: '/deploys/4821',
+    created_at: minutesAgo(14),
+  },
+  {
+    type: 'mention',
+    title: 'Η Μαρία Παπαδοπούλου σας ανέφερε στο «Πλάνο Q3»',
+    body: 'Μπορείς να δεις τη λίστα ελέγχου πριν την Παρασκευή;',
+    icon: '/avatars/MP-262.svg',
+    action_url: '/docs/q3-roadmap',
+    created_at: minutesAgo(2),
+  },
 ];
 
 function types(locale: 'en' | 'el'): FakeBackend['types'] {
@@ -136,7 +222,12 @@ async function main(): Promise<void> {
       const backend = await FakeBackend.start({ assetsDir: bundle.dir });
       const locale = shot.page?.locale === 'el' ? 'el' : 'en';
       backend.types = types(locale);
-      backend.preferences = { in_app_enabled: true, email_enabled: true, digest: 'daily', types: { 'comment.created': { email: true }, digest: { in_app: false } } };
+      backend.preferences = {
+        in_app_enabled: true,
+        email_enabled: true,
+        digest: 'daily',
+        types: { 'comment.created': { email: true }, digest: { in_app: false } },
+      };
       for (const seed of shot.data ?? english) backend.seed(seed);
       const context = await browser.context({ reducedMotion: 'reduce', ...shot.context });
       try {
@@ -145,7 +236,9 @@ async function main(): Promise<void> {
         await page.getByRole('button', { name: /^(Notifications|Ειδοποιήσεις), 3/ }).waitFor();
         const clip = await shot.act(page);
         // Icons are lazy images: wait until every one that shows has loaded (hidden ones never load).
-        await page.waitForFunction(`[...document.querySelector('tidings-inbox').shadowRoot.querySelectorAll('img')].every((image) => image.complete || !image.checkVisibility())`);
+        await page.waitForFunction(
+          `[...document.querySelector('tidings-inbox').shadowRoot.querySelectorAll('img')].every((image) => image.complete || !image.checkVisibility())`,
+        );
         await page.screenshot({ path: `${outDir}${shot.file}`, ...(clip ? { clip } : {}) });
         console.log(`wrote docs/images/${shot.file}`);
       } finally {

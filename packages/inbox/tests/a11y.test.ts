@@ -35,7 +35,12 @@ async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   const violations = await inbox(page).evaluate(async (host) => {
     const { axe } = host.ownerDocument.defaultView as unknown as { axe: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[] }> } };
     const result = await axe.run(host, { resultTypes: ['violations'] });
-    return result.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })) }));
+    return result.violations.map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })),
+    }));
   });
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }

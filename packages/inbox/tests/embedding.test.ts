@@ -32,12 +32,28 @@ describe('embedding', () => {
     await inbox(page).evaluate((host) => {
       const listeners = new Map<string, Array<(payload: unknown) => void>>();
       const calls: string[] = [];
-      const notification = { id: '00000000-0000-4000-8000-000000000042', seq: 42, type: 'mention', title: 'From the app’s client', body: '', data: {}, icon: null, action_url: null, priority: 'normal', created_at: new Date().toISOString(), is_read: false };
+      const notification = {
+        id: '00000000-0000-4000-8000-000000000042',
+        seq: 42,
+        type: 'mention',
+        title: 'From the app’s client',
+        body: '',
+        data: {},
+        icon: null,
+        action_url: null,
+        priority: 'normal',
+        created_at: new Date().toISOString(),
+        is_read: false,
+      };
       const client = {
         state: 'open',
         on(event: string, listener: (payload: unknown) => void) {
           listeners.set(event, [...(listeners.get(event) ?? []), listener]);
-          return () => listeners.set(event, (listeners.get(event) ?? []).filter((l) => l !== listener));
+          return () =>
+            listeners.set(
+              event,
+              (listeners.get(event) ?? []).filter((l) => l !== listener),
+            );
         },
         connect: () => calls.push('connect'),
         close: async () => void calls.push('close'),
@@ -55,7 +71,9 @@ describe('embedding', () => {
     await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
     await openPanel(page);
     await page.getByRole('article', { name: 'From the app’s client' }).waitFor();
-    await inbox(page).evaluate((host) => (host.ownerDocument.defaultView as unknown as { appClient: { emit(event: string, payload: unknown): void } }).appClient.emit('unread_count', 5));
+    await inbox(page).evaluate((host) =>
+      (host.ownerDocument.defaultView as unknown as { appClient: { emit(event: string, payload: unknown): void } }).appClient.emit('unread_count', 5),
+    );
     await page.getByRole('button', { name: 'Notifications, 5 unread' }).waitFor({ state: 'attached' });
 
     await inbox(page).evaluate((host) => host.remove());

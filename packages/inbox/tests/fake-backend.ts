@@ -270,7 +270,12 @@ export class FakeBackend {
     if (method === 'POST' && path === '/v1/notifications/read-all') return send(res, 200, { updated: this.readAll(body?.type as string | undefined) });
     if (method === 'POST' && path === '/v1/notifications/read') return send(res, 200, { updated: this.setRead(body?.ids as string[], true) });
     if (method === 'POST' && path === '/v1/notifications/delete') {
-      const ids = body?.all_read === true ? this.live().filter((n) => n.is_read).map((n) => n.id) : ((body?.ids as string[]) ?? []);
+      const ids =
+        body?.all_read === true
+          ? this.live()
+              .filter((n) => n.is_read)
+              .map((n) => n.id)
+          : ((body?.ids as string[]) ?? []);
       return send(res, 200, { deleted: this.remove(ids) });
     }
     if (byId) {

@@ -15,7 +15,11 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
 export async function buildBundle(options: { minify?: boolean } = {}): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'tidings-inbox-'));
   const minify = options.minify ?? true;
-  await build({ configFile: join(packageDir, 'vite.config.ts'), logLevel: 'silent', build: { outDir: dir, emptyOutDir: true, minify, rolldownOptions: { output: { minify } } } });
+  await build({
+    configFile: join(packageDir, 'vite.config.ts'),
+    logLevel: 'silent',
+    build: { outDir: dir, emptyOutDir: true, minify, rolldownOptions: { output: { minify } } },
+  });
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 

@@ -122,7 +122,9 @@ describe('the list', () => {
     const before = lists().length;
     await page.getByRole('searchbox', { name: 'Search notifications' }).pressSequentially('deploy', { delay: 20 });
     await article(page, 'Ana mentioned you').waitFor({ state: 'detached' });
-    const searches = lists().slice(before).filter((query) => query.q !== undefined);
+    const searches = lists()
+      .slice(before)
+      .filter((query) => query.q !== undefined);
     expect(searches.map((query) => query.q)).toEqual(['deploy']);
     expect(await titles(page)).toEqual(['Deploy mention', 'Deploy notes commented']);
   });
@@ -134,7 +136,9 @@ describe('the list', () => {
     expect(await count()).toBe(50);
     expect(await page.getByRole('feed').getAttribute('aria-label')).toBe('Notifications');
 
-    await inbox(page).locator('.scroller').evaluate((scroller) => scroller.scrollTo({ top: scroller.scrollHeight }));
+    await inbox(page)
+      .locator('.scroller')
+      .evaluate((scroller) => scroller.scrollTo({ top: scroller.scrollHeight }));
     await waitFor(() => backend.requestsTo('GET', '/v1/notifications').some((r) => r.query.get('cursor') === '71'), 'a request for page 2');
     await article(page, 'Notification 21').waitFor({ state: 'attached' });
 

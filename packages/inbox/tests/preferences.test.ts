@@ -41,7 +41,12 @@ describe('preferences', () => {
     await page.getByRole('checkbox', { name: 'Comments In-app' }).uncheck();
     await waitFor(() => puts().length === 4, 'the second per-type PUT');
     expect(puts()[3]).toEqual({ types: { 'comment.created': { email: true, in_app: false } } });
-    expect(backend.preferences).toEqual({ in_app_enabled: true, email_enabled: false, digest: 'weekly', types: { 'comment.created': { email: true, in_app: false } } });
+    expect(backend.preferences).toEqual({
+      in_app_enabled: true,
+      email_enabled: false,
+      digest: 'weekly',
+      types: { 'comment.created': { email: true, in_app: false } },
+    });
   });
 
   it('shows critical types locked, with the reason', async () => {
@@ -99,7 +104,11 @@ describe('preferences', () => {
       }
       let visibility = 'visible';
       Object.defineProperty(host.ownerDocument, 'visibilityState', { configurable: true, get: () => visibility });
-      Object.assign(host.ownerDocument.defaultView as object, { Notification: FakeNotification, notificationLog: log, setVisibility: (value: string) => (visibility = value) });
+      Object.assign(host.ownerDocument.defaultView as object, {
+        Notification: FakeNotification,
+        notificationLog: log,
+        setVisibility: (value: string) => (visibility = value),
+      });
     });
     const log = () => inbox(page).evaluate((host) => (host.ownerDocument.defaultView as unknown as TestWindow).notificationLog);
 

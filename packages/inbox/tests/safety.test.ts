@@ -19,7 +19,9 @@ describe('text, links and navigation', () => {
 
     backend.publish({ title: markup, body: '<svg onload=alert(4)>', priority: 'critical' });
     await page.getByRole('article', { name: markup, exact: true }).nth(1).waitFor();
-    const injected = await inbox(page).evaluate((host) => host.shadowRoot!.querySelectorAll('img[src="x"], script, b, svg[onload], img[src^="javascript"]').length);
+    const injected = await inbox(page).evaluate(
+      (host) => host.shadowRoot!.querySelectorAll('img[src="x"], script, b, svg[onload], img[src^="javascript"]').length,
+    );
     expect(injected).toBe(0);
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
@@ -64,7 +66,9 @@ describe('text, links and navigation', () => {
     const unsafe = ['javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)'];
     let seeded: WireNotification[] = [];
     const { page, dialogs } = await harness.open({ prepare: (b) => (seeded = unsafe.map((url, i) => b.seed({ title: `Unsafe ${i}`, action_url: url }))) });
-    await inbox(page).evaluate((host) => host.ownerDocument.addEventListener('tidings:navigate', () => Object.assign(host.ownerDocument.defaultView as object, { navigated: true })));
+    await inbox(page).evaluate((host) =>
+      host.ownerDocument.addEventListener('tidings:navigate', () => Object.assign(host.ownerDocument.defaultView as object, { navigated: true })),
+    );
     await openPanel(page);
     expect(await page.getByRole('feed').getByRole('link').count()).toBe(0);
     for (let i = 0; i < unsafe.length; i++) await page.getByRole('article', { name: `Unsafe ${i}` }).click();

@@ -60,7 +60,14 @@ export async function enqueueRelease(queue: Queue<ReleaseJob>, broadcastId: stri
   await queue.add(
     'release',
     { broadcast_id: broadcastId },
-    { jobId: releaseJobId(broadcastId), delay: Math.max(0, sendAt.getTime() - Date.now()), removeOnComplete: 1_000, removeOnFail: 5_000, attempts: 5, backoff: { type: 'exponential', delay: 500 } },
+    {
+      jobId: releaseJobId(broadcastId),
+      delay: Math.max(0, sendAt.getTime() - Date.now()),
+      removeOnComplete: 1_000,
+      removeOnFail: 5_000,
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 500 },
+    },
   );
 }
 

@@ -35,10 +35,7 @@ export const emailPreviewSchema = z
     body: z.string().max(limits.bodyLength).optional().meta({ description: 'Default: a sample body.' }),
     action_url: urlSchema.nullable().optional(),
     data: dataSchema.optional(),
-    recipient_name: personNameSchema
-      .nullable()
-      .optional()
-      .meta({ description: 'Default: a sample name; `null`: none.' }),
+    recipient_name: personNameSchema.nullable().optional().meta({ description: 'Default: a sample name; `null`: none.' }),
   })
   .meta({ id: 'EmailPreview' });
 export type EmailPreview = z.infer<typeof emailPreviewSchema>;

@@ -63,10 +63,14 @@ export const timeseriesQuerySchema = z
       return z.NEVER;
     };
     if (from.getTime() >= to.getTime()) return problem('from', 'must be before to');
-    if (to.getTime() - from.getTime() > limits.timeseriesSpanMs) return problem('from', `must be at most ${limits.timeseriesSpanMs / 86_400_000} days before to`);
+    if (to.getTime() - from.getTime() > limits.timeseriesSpanMs)
+      return problem('from', `must be at most ${limits.timeseriesSpanMs / 86_400_000} days before to`);
     const buckets = bucketCount(from, to, timeseriesBuckets[query.bucket]);
     if (buckets > limits.timeseriesBucketsMax) {
-      return problem('bucket', `this window holds ${buckets} buckets of a ${query.bucket}, at most ${limits.timeseriesBucketsMax}: use a wider bucket or a shorter window`);
+      return problem(
+        'bucket',
+        `this window holds ${buckets} buckets of a ${query.bucket}, at most ${limits.timeseriesBucketsMax}: use a wider bucket or a shorter window`,
+      );
     }
     return { from, to, bucket: query.bucket };
   });

@@ -44,23 +44,14 @@ export const prioritySchema = z.enum(['low', 'normal', 'high', 'critical']);
 export type Priority = z.infer<typeof prioritySchema>;
 
 /** Free-form JSON object attached to a notification, at most `limits.dataBytes` serialised. */
-export const dataSchema = z
-  .record(z.string(), z.unknown())
-  .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= limits.dataBytes, {
-    message: `must serialise to at most ${limits.dataBytes} bytes of JSON`,
-  });
+export const dataSchema = z.record(z.string(), z.unknown()).refine((value) => Buffer.byteLength(JSON.stringify(value)) <= limits.dataBytes, {
+  message: `must serialise to at most ${limits.dataBytes} bytes of JSON`,
+});
 
 /** Query-string boolean: only the words true/false and 1/0 are accepted. */
-export const queryBoolean = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1');
+export const queryBoolean = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
-export const pageLimitSchema = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(limits.pageSizeMax)
-  .default(limits.pageSizeDefault);
+export const pageLimitSchema = z.coerce.number().int().min(1).max(limits.pageSizeMax).default(limits.pageSizeDefault);
 
 export const cursorSchema = z.string().min(1).max(200);
 

@@ -8,7 +8,7 @@ describe('email schemas', () => {
     expect(unsubscribeQuerySchema.parse({}).token).toBeUndefined();
   });
 
-  it('takes the one-click body and the page\'s scope, ignoring extras', () => {
+  it("takes the one-click body and the page's scope, ignoring extras", () => {
     expect(unsubscribeFormSchema.parse({ 'List-Unsubscribe': 'One-Click', extra: 'x' })).toEqual({ 'List-Unsubscribe': 'One-Click' });
     expect(unsubscribeFormSchema.parse({ scope: 'type' })).toEqual({ scope: 'type' });
     expect(unsubscribeFormSchema.safeParse({ scope: 'everything' }).success).toBe(false);

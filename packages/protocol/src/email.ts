@@ -25,7 +25,7 @@ export const unsubscribeQuerySchema = z.object({
     .string()
     .optional()
     .catch(undefined)
-    .meta({ description: 'The signed token from the email\'s link.', example: 'eyJ1IjoiYWxpY2UiLCJ0IjoiY29tbWVudCIsImlhdCI6MX0.c2lnbmF0dXJl' }),
+    .meta({ description: "The signed token from the email's link.", example: 'eyJ1IjoiYWxpY2UiLCJ0IjoiY29tbWVudCIsImlhdCI6MX0.c2lnbmF0dXJl' }),
 });
 
 /**
@@ -56,12 +56,7 @@ export const emailEventSchema = z
   .strictObject({
     type: z.enum(['bounced', 'complained']),
     email: z.email().max(320),
-    message_id: z
-      .string()
-      .min(1)
-      .max(messageIdLength)
-      .optional()
-      .meta({ description: 'The Message-ID the email went out with; marks that email\'s log.' }),
+    message_id: z.string().min(1).max(messageIdLength).optional().meta({ description: "The Message-ID the email went out with; marks that email's log." }),
     reason: z.string().max(emailEventReasonLength).optional(),
   })
   .meta({ id: 'EmailEvent' });

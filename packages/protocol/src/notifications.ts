@@ -95,9 +95,7 @@ export const listNotificationsQuerySchema = z.strictObject({
 });
 export type ListNotificationsQuery = z.infer<typeof listNotificationsQuerySchema>;
 
-export const notificationPageSchema = z
-  .object({ items: z.array(notificationSchema), next_cursor: z.string().nullable() })
-  .meta({ id: 'NotificationPage' });
+export const notificationPageSchema = z.object({ items: z.array(notificationSchema), next_cursor: z.string().nullable() }).meta({ id: 'NotificationPage' });
 
 export const unreadCountSchema = z.object({ count: z.number().int().nonnegative() }).meta({ id: 'UnreadCount' });
 

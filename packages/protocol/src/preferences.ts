@@ -35,4 +35,3 @@ export const preferencesUpdateSchema = z
   })
   .meta({ id: 'PreferencesUpdate' });
 export type PreferencesUpdate = z.infer<typeof preferencesUpdateSchema>;
-

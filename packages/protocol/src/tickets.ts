@@ -15,7 +15,11 @@ export const devTokenRequestSchema = z
   .strictObject({
     sub: userIdSchema,
     roles: z.array(roleSchema).max(limits.rolesPerRequest).optional(),
-    scope: z.string().max(200).regex(/^[\x21-\x7e ]*$/, 'printable ASCII only').optional(),
+    scope: z
+      .string()
+      .max(200)
+      .regex(/^[\x21-\x7e ]*$/, 'printable ASCII only')
+      .optional(),
   })
   .meta({ id: 'DevTokenRequest' });
 export type DevTokenRequest = z.infer<typeof devTokenRequestSchema>;

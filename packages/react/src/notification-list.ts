@@ -190,7 +190,12 @@ export class NotificationListStore extends Store<NotificationListSnapshot> {
     this.inFlight = false;
     this.cursor = page.next_cursor;
     const current = this.snapshot.items;
-    const items = first ? merge(current.filter((n) => n.seq > floor), page.items) : merge(current, page.items);
+    const items = first
+      ? merge(
+          current.filter((n) => n.seq > floor),
+          page.items,
+        )
+      : merge(current, page.items);
     this.snapshot = { items, loading: false, error: undefined, hasMore: page.next_cursor !== null };
   }
 }

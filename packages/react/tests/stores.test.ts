@@ -185,7 +185,10 @@ describe('NotificationListStore', () => {
     await store.markUnread(note(2).id);
     expect(client.inbox.markUnread).toHaveBeenCalledWith(note(2).id);
     await store.remove(note(1).id);
-    expect(store.getSnapshot().items.map((n) => [n.seq, n.is_read])).toEqual([[3, true], [2, false]]);
+    expect(store.getSnapshot().items.map((n) => [n.seq, n.is_read])).toEqual([
+      [3, true],
+      [2, false],
+    ]);
     await store.markAllRead();
     expect(client.markAllRead).toHaveBeenCalledWith('comment.created');
     await store.clearRead();

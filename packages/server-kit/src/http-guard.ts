@@ -39,7 +39,9 @@ const clientErrorMessages: Partial<Record<ErrorCode, string>> = {
 export function rawErrorResponse(error: AppError, headers: Record<string, string> = {}): string {
   const body = JSON.stringify(error.toBody());
   const reason = STATUS_CODES[error.status] ?? 'Error';
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   return `HTTP/1.1 ${error.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`;
 }
 

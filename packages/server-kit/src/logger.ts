@@ -20,7 +20,15 @@ export function createLogger(service: string, level: string, destination?: Desti
     level,
     base: { service },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]', 'req.query.token', 'req.query.ticket', 'token', 'ticket'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["sec-websocket-protocol"]',
+        'req.query.token',
+        'req.query.ticket',
+        'token',
+        'ticket',
+      ],
       censor: '[redacted]',
     },
     timestamp: pino.stdTimeFunctions.isoTime,

@@ -48,8 +48,7 @@ export const metricFactories = {
     new Counter({ name: 'tidings_outbox_republished_total', help: 'Notifications republished by the outbox relay.', registers: [registry] }),
   emailSent: (registry: Registry) =>
     new Counter({ name: 'tidings_email_sent_total', help: 'Emails by final status.', labelNames: ['status'] as const, registers: [registry] }),
-  emailSendDuration: (registry: Registry) =>
-    new Histogram({ name: 'tidings_email_send_duration_seconds', help: 'SMTP send duration.', registers: [registry] }),
+  emailSendDuration: (registry: Registry) => new Histogram({ name: 'tidings_email_send_duration_seconds', help: 'SMTP send duration.', registers: [registry] }),
   queueDepth: (registry: Registry) =>
     new Gauge({ name: 'tidings_queue_depth', help: 'Jobs waiting per queue.', labelNames: ['queue'] as const, registers: [registry] }),
 };

@@ -93,7 +93,9 @@ describe('createOpsHandler', () => {
   });
 
   it('answers draining first when the service shuts down', async () => {
-    const { base } = await serve({ checks: { draining: readinessChecks.notDraining(() => true), redis: readinessChecks.redis({ ping: async () => 'PONG' as const }) } });
+    const { base } = await serve({
+      checks: { draining: readinessChecks.notDraining(() => true), redis: readinessChecks.redis({ ping: async () => 'PONG' as const }) },
+    });
     const body = (await (await fetch(`${base}/readyz`)).json()) as { error: { code: string; message: string } };
     expect(body.error).toMatchObject({ code: 'draining', message: 'not ready: draining' });
   });

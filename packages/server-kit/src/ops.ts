@@ -110,9 +110,7 @@ export function createOpsHandler(options: OpsOptions): OpsHandler {
   let inFlight: Promise<CheckResults> | undefined;
 
   async function runChecks(): Promise<CheckResults> {
-    const outcomes = await Promise.all(
-      checks.map(([, check]) => withinTimeout(check.run, check.timeoutMs ?? timeoutMs).then(() => 'ok', failureText)),
-    );
+    const outcomes = await Promise.all(checks.map(([, check]) => withinTimeout(check.run, check.timeoutMs ?? timeoutMs).then(() => 'ok', failureText)));
     return Object.fromEntries(checks.map(([name], i) => [name, outcomes[i]!]));
   }
 

@@ -33,16 +33,15 @@ function snapshot(apiPids: ReadonlySet<number>): Map<string, { group: keyof CpuG
     if (!/^\d+$/.test(pid)) continue;
     const entry = readTicks(pid);
     if (!entry) continue;
-    const group: keyof CpuGroups =
-      apiPids.has(Number(pid))
-        ? 'api'
-        : Number(pid) === process.pid
-          ? 'loadgen'
-          : entry.comm.startsWith('postgres')
-            ? 'postgres'
-            : entry.comm.startsWith('redis')
-              ? 'redis'
-              : 'other';
+    const group: keyof CpuGroups = apiPids.has(Number(pid))
+      ? 'api'
+      : Number(pid) === process.pid
+        ? 'loadgen'
+        : entry.comm.startsWith('postgres')
+          ? 'postgres'
+          : entry.comm.startsWith('redis')
+            ? 'redis'
+            : 'other';
     result.set(pid, { group, ticks: entry.ticks });
   }
   return result;
@@ -59,7 +58,17 @@ export function startCpuSample(apiPids: readonly number[]): () => CpuGroups | un
     const after = snapshot(pids);
     const machineAfter = machineTicks();
     const machine = (key: 'idle' | 'iowait' | 'steal' | 'irq') => (machineAfter[key] - machineBefore[key]) / TICKS_PER_SECOND / seconds;
-    const groups: CpuGroups = { api: 0, loadgen: 0, postgres: 0, redis: 0, other: 0, idle: machine('idle'), iowait: machine('iowait'), steal: machine('steal'), irq: machine('irq') };
+    const groups: CpuGroups = {
+      api: 0,
+      loadgen: 0,
+      postgres: 0,
+      redis: 0,
+      other: 0,
+      idle: machine('idle'),
+      iowait: machine('iowait'),
+      steal: machine('steal'),
+      irq: machine('irq'),
+    };
     for (const [pid, now] of after) {
       const ticks = now.ticks - (before.get(pid)?.ticks ?? 0); // a process born during the run counts in full
       groups[now.group] += ticks / TICKS_PER_SECOND / seconds;

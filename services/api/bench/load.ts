@@ -149,19 +149,16 @@ export async function runRate(options: LoadOptions & { rate: number }): Promise<
     const base = bases[turn++ % bases.length]!;
     const started = performance.now();
     inFlight += 1;
-    const req = request(
-      { host: base.hostname, port: base.port, path: shape.path, method: options.method, headers: shape.headers, agent },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          inFlight -= 1;
-          if (!record) return;
-          const status = res.statusCode ?? 0;
-          statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-          if (status >= 200 && status < 300) latencies.push(performance.now() - started);
-        });
-      },
-    );
+    const req = request({ host: base.hostname, port: base.port, path: shape.path, method: options.method, headers: shape.headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        inFlight -= 1;
+        if (!record) return;
+        const status = res.statusCode ?? 0;
+        statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+        if (status >= 200 && status < 300) latencies.push(performance.now() - started);
+      });
+    });
     req.on('error', () => {
       inFlight -= 1;
       if (record) errors += 1;

@@ -22,7 +22,10 @@ const seededTerms: [string, () => string][] = [
 /** Terms for the large inbox, each the hard case for one plan. */
 const largeInboxTerms: [string, () => string][] = [
   ['a term in every row', () => 'pipeline'],
-  ['an invoice number (one row in 1,000 is an invoice)', () => `invoice ${INVOICE_EVERY * (1 + Math.floor(Math.random() * (LARGE_INBOX_ROWS / INVOICE_EVERY)))}`],
+  [
+    'an invoice number (one row in 1,000 is an invoice)',
+    () => `invoice ${INVOICE_EVERY * (1 + Math.floor(Math.random() * (LARGE_INBOX_ROWS / INVOICE_EVERY)))}`,
+  ],
   // In every other inbox (so the table's statistics call it common) and only in this one's 100 oldest rows.
   ['a term only in its oldest rows', () => 'quarterly planning'],
 ];
@@ -52,7 +55,11 @@ function closedLoopRow(label: string, result: LoadResult): Row {
 }
 
 function steadyRow(label: string, result: LoadResult, rate: number): Row {
-  return [label, fmtMs(result.p99), `< ${SEARCH_GOAL_MS} ms${verdict(result.p99 < SEARCH_GOAL_MS)}  (${rate} req/s offered, p50 ${fmtMs(result.p50)}, non-2xx ${result.non2xx})`];
+  return [
+    label,
+    fmtMs(result.p99),
+    `< ${SEARCH_GOAL_MS} ms${verdict(result.p99 < SEARCH_GOAL_MS)}  (${rate} req/s offered, p50 ${fmtMs(result.p50)}, non-2xx ${result.non2xx})`,
+  ];
 }
 
 /**
@@ -64,7 +71,12 @@ export async function searchScenario(ctx: Context): Promise<Row[]> {
   const userHeaders = () => ({ authorization: `Bearer ${ctx.userTokens[randomUser() - 1]!}` });
   const rows: Row[] = [];
   for (const [label, term] of seededTerms) {
-    const result = await runLoad({ ...loadOptions(ctx), label: `search, ${label}`, method: 'GET', next: () => ({ path: searchPath(term()), headers: userHeaders() }) });
+    const result = await runLoad({
+      ...loadOptions(ctx),
+      label: `search, ${label}`,
+      method: 'GET',
+      next: () => ({ path: searchPath(term()), headers: userHeaders() }),
+    });
     rows.push(closedLoopRow(`search p99, ${label}`, result));
   }
   const mixed = await runRate({
@@ -89,7 +101,11 @@ export async function searchScenario(ctx: Context): Promise<Row[]> {
       method: 'GET',
       next: () => ({ path: searchPath(term()), headers: largeHeaders }),
     });
-    rows.push([`search p99, ${inbox}, ${label}`, fmtMs(result.p99), `< ${SEARCH_GOAL_MS} ms${verdict(result.p99 < SEARCH_GOAL_MS)}  (1 connection: ${fmtInt(result.perSecond)} req/s, p50 ${fmtMs(result.p50)})`]);
+    rows.push([
+      `search p99, ${inbox}, ${label}`,
+      fmtMs(result.p99),
+      `< ${SEARCH_GOAL_MS} ms${verdict(result.p99 < SEARCH_GOAL_MS)}  (1 connection: ${fmtInt(result.perSecond)} req/s, p50 ${fmtMs(result.p50)})`,
+    ]);
   }
   return rows;
 }

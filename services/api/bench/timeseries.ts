@@ -98,7 +98,9 @@ export async function timeseriesScenario(ctx: Context): Promise<Row[]> {
     };
     if (!sample.notifications || !sample.emails) throw new Error(`unexpected timeseries answer: ${JSON.stringify(sample).slice(0, 300)}`);
     const counted = (entries: { count: number }[]) => fmtInt(entries.reduce((sum, entry) => sum + entry.count, 0));
-    console.log(`  ${label}: ${counted(sample.notifications)} notifications in ${sample.notifications.length} rows, ${counted(sample.emails)} emails in ${sample.emails.length} rows`);
+    console.log(
+      `  ${label}: ${counted(sample.notifications)} notifications in ${sample.notifications.length} rows, ${counted(sample.emails)} emails in ${sample.emails.length} rows`,
+    );
     await measure(`timeseries, ${label}`, rate, () => timeseriesPath(span, bucket));
   }
   await rollUp();

@@ -4,7 +4,7 @@ import type { RouteSpec } from './http/route.ts';
 
 const accessNote: Record<RouteSpec['access'], string> = {
   public: 'No token needed.',
-  inbox: 'Any user token (not a service token); acts on the caller\'s own inbox.',
+  inbox: "Any user token (not a service token); acts on the caller's own inbox.",
   publisher: 'Needs the `notifications:publish` scope or the `admin` role.',
   admin: 'Needs the `admin` role.',
 };
@@ -45,7 +45,13 @@ export function openApiDocument(routes: readonly RouteSpec[], serverUrl: string)
       responses,
       ...(spec.body ? { requestBody: { required: true, content: requestContent(spec) } } : {}),
       ...(spec.query || spec.params || spec.headers
-        ? { requestParams: { ...(spec.query ? { query: spec.query } : {}), ...(spec.params ? { path: spec.params } : {}), ...(spec.headers ? { header: spec.headers } : {}) } }
+        ? {
+            requestParams: {
+              ...(spec.query ? { query: spec.query } : {}),
+              ...(spec.params ? { path: spec.params } : {}),
+              ...(spec.headers ? { header: spec.headers } : {}),
+            },
+          }
         : {}),
     } as ZodOpenApiOperationObject;
     paths[path] = { ...paths[path], [spec.method]: operation };

@@ -97,7 +97,9 @@ describe('charts over rolled-up minutes', () => {
       [now - 24 * 3_600_000, now, 'hour'],
     ];
     for (const [from, to, bucket] of windows) {
-      expect(await charted(from, to, bucket), `${iso(from)}..${iso(to)} by ${bucket}`).toEqual(await countedFromRows(from, to, bucket === 'minute' ? 60 : 3_600));
+      expect(await charted(from, to, bucket), `${iso(from)}..${iso(to)} by ${bucket}`).toEqual(
+        await countedFromRows(from, to, bucket === 'minute' ? 60 : 3_600),
+      );
     }
     expect(await charted(now - 60 * MINUTE, now + MINUTE, 'hour')).not.toEqual([]);
 
@@ -112,7 +114,8 @@ describe('charts over rolled-up minutes', () => {
     const { sql } = h.api.deps.database;
     const user = uniqueId('catchup');
     const now = Date.now();
-    const state = async () => (await sql<{ until: number }[]>`select extract(epoch from rolled_until)::float8 * 1000 as until from stats_rollup_state`)[0]!.until;
+    const state = async () =>
+      (await sql<{ until: number }[]>`select extract(epoch from rolled_until)::float8 * 1000 as until from stats_rollup_state`)[0]!.until;
     // As if the worker had been away for three days.
     const away = Math.floor((now - 3 * 24 * 3_600_000) / MINUTE) * MINUTE;
     await sql`update stats_rollup_state set rolled_until = ${iso(away)}::timestamptz`;

@@ -23,7 +23,10 @@ const timeseries = (query: string, token = h.admin) => h.request('GET', `/v1/adm
 
 /** Sends one notification to `user` and moves its row to `at`; answers the row's id. */
 async function notificationAt(user: string, type: string, at: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const sent = await h.request('POST', '/v1/notifications', { token: h.service, body: { to: { user_ids: [user] }, type, title: `${type} at ${at}`, ...extra } });
+  const sent = await h.request('POST', '/v1/notifications', {
+    token: h.service,
+    body: { to: { user_ids: [user] }, type, title: `${type} at ${at}`, ...extra },
+  });
   expect(sent.status).toBeLessThan(300);
   const [id] = sent.body.notification_ids as string[];
   await h.api.deps.database.sql`update notifications set created_at = ${at}::timestamptz where id = ${id!}`;
@@ -262,7 +265,11 @@ describe('GET /v1/admin/stats', () => {
         if (job.name === 'fail') throw new Error('the mail server said no');
         await held;
       },
-      { connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, prefix: bullPrefix(h.config.REDIS_PREFIX), concurrency: 1 },
+      {
+        connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null },
+        prefix: bullPrefix(h.config.REDIS_PREFIX),
+        concurrency: 1,
+      },
     );
     try {
       expect((await stats()).queues).toEqual({ email: { waiting: 0, active: 0, delayed: 0, failed: 0 } });

@@ -74,7 +74,14 @@ describe('admin views', () => {
     expect(second.body.next_cursor).toBeNull();
 
     const broadcasts = await h.request('GET', '/v1/admin/broadcasts?limit=1', { token: h.admin });
-    expect(broadcasts.body.items[0]).toMatchObject({ created_by: 'billing-service', type: 'audit', title: 'a2', status: 'sent', recipient_count: 1, target: { user_ids: [user] } });
+    expect(broadcasts.body.items[0]).toMatchObject({
+      created_by: 'billing-service',
+      type: 'audit',
+      title: 'a2',
+      status: 'sent',
+      recipient_count: 1,
+      target: { user_ids: [user] },
+    });
     const older = await h.request('GET', `/v1/admin/broadcasts?limit=1&cursor=${broadcasts.body.next_cursor}`, { token: h.admin });
     expect(older.body.items[0].title).toBe('a1');
   });

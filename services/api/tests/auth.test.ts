@@ -4,8 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId } from '@tidings/test-support';
 import { startHarness, type ApiHarness } from './harness.ts';
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const rsa = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+const ec = generateKeyPairSync('ec', {
+  namedCurve: 'P-256',
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 
 let hs: ApiHarness;
 let rs: ApiHarness;
@@ -123,7 +131,15 @@ describe('authorization', () => {
   });
 
   it('lets an admin do everything', async () => {
-    for (const path of ['/v1/admin/stats', '/v1/admin/notifications', '/v1/admin/broadcasts', '/v1/admin/email-logs', '/v1/admin/connections', '/v1/notifications', '/v1/preferences']) {
+    for (const path of [
+      '/v1/admin/stats',
+      '/v1/admin/notifications',
+      '/v1/admin/broadcasts',
+      '/v1/admin/email-logs',
+      '/v1/admin/connections',
+      '/v1/notifications',
+      '/v1/preferences',
+    ]) {
       expect((await hs.request('GET', path, { token: hs.admin })).status, path).toBe(200);
     }
   });

@@ -44,10 +44,15 @@ async function inbox(user: string, count: number): Promise<string[]> {
 
 const unread = async (token: string) => (await h.request('GET', '/v1/notifications/unread-count', { token })).body.count as number;
 const listed = async (token: string) => (await h.request('GET', '/v1/notifications?limit=100', { token })).body.items as { id: string; is_read: boolean }[];
-const stateOf = async (id: string) => (await h.api.deps.database.sql<{ is_read: boolean; deleted: boolean }[]>`select is_read, deleted_at is not null as deleted from notifications where id = ${id}`)[0];
+const stateOf = async (id: string) =>
+  (
+    await h.api.deps.database.sql<
+      { is_read: boolean; deleted: boolean }[]
+    >`select is_read, deleted_at is not null as deleted from notifications where id = ${id}`
+  )[0];
 
 describe('POST /v1/notifications/read', () => {
-  it('marks the caller\'s own ids read in one go, counting only the ones that changed, and publishes them once', async () => {
+  it("marks the caller's own ids read in one go, counting only the ones that changed, and publishes them once", async () => {
     const user = uniqueId('bulk-read');
     const token = h.userToken(user);
     const [a, b, c, d] = await inbox(user, 4);
@@ -59,7 +64,12 @@ describe('POST /v1/notifications/read', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ updated: 2 });
     expect(await unread(token)).toBe(1);
-    expect((await listed(token)).filter((item) => item.is_read).map((item) => item.id).sort()).toEqual([a, b, c].sort());
+    expect(
+      (await listed(token))
+        .filter((item) => item.is_read)
+        .map((item) => item.id)
+        .sort(),
+    ).toEqual([a, b, c].sort());
     expect((await stateOf(foreign))?.is_read).toBe(false);
     expect((await stateOf(d!))?.is_read).toBe(false);
 
@@ -85,7 +95,7 @@ describe('POST /v1/notifications/read', () => {
 });
 
 describe('POST /v1/notifications/delete', () => {
-  it('soft-deletes the caller\'s own ids, counting only those, and publishes the ids that went', async () => {
+  it("soft-deletes the caller's own ids, counting only those, and publishes the ids that went", async () => {
     const user = uniqueId('bulk-del');
     const token = h.userToken(user);
     const [a, b, c] = await inbox(user, 3);
@@ -144,7 +154,7 @@ describe('POST /v1/notifications/delete', () => {
 describe('refusals on the bulk routes', () => {
   const fingerprint = () => databaseFingerprint(h.api.deps.database.sql, { notifications: ['published_at'] });
 
-  it('another user\'s ids are neither read nor deleted, whatever is sent', async () => {
+  it("another user's ids are neither read nor deleted, whatever is sent", async () => {
     const owner = uniqueId('owner');
     const [id] = await inbox(owner, 1);
     const intruder = h.userToken(uniqueId('intruder'));

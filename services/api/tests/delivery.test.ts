@@ -35,7 +35,9 @@ describe('sequence numbers', () => {
       ),
     );
     expect(responses.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
-    const seqs = (await h.api.deps.database.sql<{ seq: string }[]>`select seq from notifications where user_id = ${user} order by seq`).map((r) => Number(r.seq));
+    const seqs = (await h.api.deps.database.sql<{ seq: string }[]>`select seq from notifications where user_id = ${user} order by seq`).map((r) =>
+      Number(r.seq),
+    );
     expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     const recipient = await h.request('GET', `/v1/recipients/${user}`, { token: h.service });
     expect(recipient.body.last_seq).toBe(200);
@@ -51,7 +53,9 @@ describe('sequence numbers', () => {
     );
     expect(responses.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
     for (const user of users) {
-      const seqs = (await h.api.deps.database.sql<{ seq: string }[]>`select seq from notifications where user_id = ${user} order by seq`).map((r) => Number(r.seq));
+      const seqs = (await h.api.deps.database.sql<{ seq: string }[]>`select seq from notifications where user_id = ${user} order by seq`).map((r) =>
+        Number(r.seq),
+      );
       expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     }
   });
@@ -76,7 +80,11 @@ describe('idempotency keys', () => {
     const user = uniqueId('idem');
     const key = uniqueId('key');
     const send = (title: string) =>
-      h.request('POST', '/v1/notifications', { token: h.service, body: { to: { user_ids: [user] }, type: 'invoice', title }, headers: { 'Idempotency-Key': key } });
+      h.request('POST', '/v1/notifications', {
+        token: h.service,
+        body: { to: { user_ids: [user] }, type: 'invoice', title },
+        headers: { 'Idempotency-Key': key },
+      });
     expect((await send('one')).status).toBe(201);
     const reused = await send('two');
     expect(reused.status).toBe(422);
@@ -103,7 +111,11 @@ describe('publishing to Redis', () => {
     const [eventsA, eventsB] = [await listen(channels.user(a)), await listen(channels.user(b))];
     const created = await h.request('POST', '/v1/notifications', { token: h.service, body: { to: { user_ids: [a, b] }, type: 'ping', title: 'Hi' } });
     await eventually(() => expect(eventsA.length + eventsB.length).toBe(2));
-    expect(eventsA[0]).toMatchObject({ kind: 'notification', user_id: a, notification: { id: created.body.notification_ids[0], seq: 1, title: 'Hi', is_read: false } });
+    expect(eventsA[0]).toMatchObject({
+      kind: 'notification',
+      user_id: a,
+      notification: { id: created.body.notification_ids[0], seq: 1, title: 'Hi', is_read: false },
+    });
     expect(eventsB[0]).toMatchObject({ kind: 'notification', user_id: b, notification: { id: created.body.notification_ids[1], seq: 1 } });
     await eventually(async () => {
       const [row] = await h.api.deps.database.sql<{ count: number }[]>`
@@ -119,7 +131,12 @@ describe('publishing to Redis', () => {
     const perUser = await listen(channels.user(users[0]!));
     const created = await h.request('POST', '/v1/notifications', { token: h.service, body: { to: { user_ids: users }, type: 'news', title: 'Big news' } });
     await eventually(() => expect(broadcasts).toHaveLength(1));
-    expect(broadcasts[0]).toMatchObject({ kind: 'broadcast', broadcast_id: created.body.broadcast_id, recipient_count: 5, notification: { title: 'Big news' } });
+    expect(broadcasts[0]).toMatchObject({
+      kind: 'broadcast',
+      broadcast_id: created.body.broadcast_id,
+      recipient_count: 5,
+      notification: { title: 'Big news' },
+    });
     expect(perUser).toEqual([]);
     await eventually(async () => {
       const [row] = await h.api.deps.database.sql<{ count: number }[]>`

@@ -92,7 +92,9 @@ describe('POST /v1/dev/tokens in development', () => {
   it('logs who got a token, never the token', async () => {
     const answer = await send(portOf(api.url), { body: JSON.stringify({ sub: 'logged-user', roles: ['support'] }) });
     expect(answer.status).toBe(201);
-    const issued = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === 'development token issued' && line.sub === 'logged-user');
+    const issued = logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === 'development token issued' && line.sub === 'logged-user');
     expect(issued).toMatchObject({ level: 30, sub: 'logged-user', roles: ['support'] });
     expect(logLines.some((line) => line.includes(answer.body.token))).toBe(false);
     expect(logLines.some((line) => line.includes(answer.body.token.split('.')[2]))).toBe(false);
@@ -186,7 +188,11 @@ describe('POST /v1/dev/tokens outside development', () => {
 
 describe('POST /v1/dev/tokens with a key of the deployment’s own', () => {
   it('does not exist, even in development: its tokens would open that deployment', () => {
-    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const { publicKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     for (const env of [{ JWT_PUBLIC_KEY: publicKey }, { JWT_SECRET: 's'.repeat(40) }]) {
       const config = loadConfig({ NODE_ENV: 'development', ...env });
       expect(devTokenRoutes({ config, logger: createLogger('api', 'silent') } as unknown as ApiDeps)).toEqual([]);

@@ -18,7 +18,10 @@ const inboxTypes = async (user: string) =>
 describe('recipients', () => {
   it('creates, partially updates, reads and deletes a recipient with their notifications', async () => {
     const id = uniqueId('r');
-    const created = await h.request('PUT', `/v1/recipients/${id}`, { token: h.service, body: { email: 'r@example.com', name: 'R', locale: 'pt-BR', roles: ['staff'] } });
+    const created = await h.request('PUT', `/v1/recipients/${id}`, {
+      token: h.service,
+      body: { email: 'r@example.com', name: 'R', locale: 'pt-BR', roles: ['staff'] },
+    });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ id, email: 'r@example.com', name: 'R', locale: 'pt-BR', roles: ['staff'], last_seq: 0, email_unsubscribed_at: null });
     const updated = await h.request('PUT', `/v1/recipients/${id}`, { token: h.service, body: { name: 'Rita' } });
@@ -49,7 +52,10 @@ describe('notification types and preferences', () => {
     });
     const saved = await h.request('PUT', `/v1/notification-types/${key}`, { token: h.service, body: { description: 'D', default_email: true } });
     expect(saved.body).toMatchObject({ key, description: 'D', default_email: true, default_in_app: true });
-    expect((await h.request('PUT', `/v1/notification-types/${key}`, { token: h.service, body: { critical: true } })).body).toMatchObject({ description: 'D', critical: true });
+    expect((await h.request('PUT', `/v1/notification-types/${key}`, { token: h.service, body: { critical: true } })).body).toMatchObject({
+      description: 'D',
+      critical: true,
+    });
   });
 
   it('merges preference updates and answers the full document', async () => {

@@ -41,7 +41,10 @@ const send = (body: Record<string, unknown>, options: { token?: string; headers?
 async function jobCounts(): Promise<Record<string, number>> {
   const [emails, releases] = [emailQueue(redis, h.config.REDIS_PREFIX), scheduledQueue(redis, h.config.REDIS_PREFIX)];
   try {
-    return { email: Object.values(await emails.getJobCounts()).reduce((a, b) => a + b, 0), scheduled: Object.values(await releases.getJobCounts()).reduce((a, b) => a + b, 0) };
+    return {
+      email: Object.values(await emails.getJobCounts()).reduce((a, b) => a + b, 0),
+      scheduled: Object.values(await releases.getJobCounts()).reduce((a, b) => a + b, 0),
+    };
   } finally {
     await Promise.all([emails.close(), releases.close()]);
   }

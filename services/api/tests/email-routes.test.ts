@@ -18,7 +18,10 @@ const sql = () => h.api.deps.database.sql;
 const tokenFor = (userId: string, type?: string) => signUnsubscribe(h.config.UNSUBSCRIBE_SECRET, { userId, type });
 const unsubscribeUrl = (token?: string) => (token === undefined ? '/v1/unsubscribe' : `/v1/unsubscribe?${new URLSearchParams({ token })}`);
 const asJson = { accept: 'application/json' };
-const form = (fields: string, headers: Record<string, string> = {}) => ({ raw: fields, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+const form = (fields: string, headers: Record<string, string> = {}) => ({
+  raw: fields,
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+});
 
 async function recipient(): Promise<string> {
   const id = uniqueId('unsub');
@@ -124,7 +127,14 @@ describe('POST /v1/unsubscribe', () => {
     const altered = `${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
     const otherUser = Buffer.from(JSON.stringify({ u: 'someone-else', iat: 1 })).toString('base64url');
     const forged = signUnsubscribe('a-different-secret-of-enough-length', { userId: user });
-    for (const url of [unsubscribeUrl(), unsubscribeUrl(forged), unsubscribeUrl(altered), unsubscribeUrl(`${otherUser}.${signature}`), unsubscribeUrl('not-a-token'), `${unsubscribeUrl(genuine)}&token=x`]) {
+    for (const url of [
+      unsubscribeUrl(),
+      unsubscribeUrl(forged),
+      unsubscribeUrl(altered),
+      unsubscribeUrl(`${otherUser}.${signature}`),
+      unsubscribeUrl('not-a-token'),
+      `${unsubscribeUrl(genuine)}&token=x`,
+    ]) {
       const response = await h.request('POST', url, form('List-Unsubscribe=One-Click', asJson));
       expect(response.status, url).toBe(400);
       expect(response.body.error.code, url).toBe('invalid_token');
@@ -168,7 +178,9 @@ describe('POST /v1/webhooks/email-events', () => {
 
   it('marks the email bounced and suppresses its address on a good signature', async () => {
     const email = await sentEmail();
-    const response = await signed({ events: [{ type: 'bounced', email: email.address.toUpperCase(), message_id: email.messageId, reason: 'mailbox does not exist' }] });
+    const response = await signed({
+      events: [{ type: 'bounced', email: email.address.toUpperCase(), message_id: email.messageId, reason: 'mailbox does not exist' }],
+    });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ received: 1, matched: 1 });
     const [log] = await sql()<{ status: string; error: string }[]>`select status, error from email_logs where id = ${email.id}`;
@@ -179,7 +191,12 @@ describe('POST /v1/webhooks/email-events', () => {
   it('suppresses an address that complained', async () => {
     const email = await sentEmail();
     const other = `${uniqueId('c')}@example.com`;
-    const response = await signed({ events: [{ type: 'complained', email: email.address, message_id: email.messageId }, { type: 'complained', email: other }] });
+    const response = await signed({
+      events: [
+        { type: 'complained', email: email.address, message_id: email.messageId },
+        { type: 'complained', email: other },
+      ],
+    });
     expect(response.body).toEqual({ received: 2, matched: 1 });
     expect(await suppression(email.address)).toMatchObject({ reason: 'complained' });
     expect(await suppression(other)).toMatchObject({ reason: 'complained' });
@@ -225,7 +242,10 @@ describe('POST /v1/webhooks/email-events', () => {
       const response = await signed(body);
       expect(response.status, path).toBe(400);
       expect(response.body.error.code, path).toBe('validation_failed');
-      expect(response.body.error.details.map((d: { path: string }) => d.path), path).toContain(path);
+      expect(
+        response.body.error.details.map((d: { path: string }) => d.path),
+        path,
+      ).toContain(path);
     }
     const malformed = await post('{"events": [', signWebhook(webhookSecret, '{"events": ['));
     expect(malformed.body.error.code).toBe('invalid_json');

@@ -28,7 +28,8 @@ function expectField(response: { status: number; body: any }, field: string) {
   expect(response.body.error.details.map((d: { path: string }) => d.path)).toContain(field);
 }
 
-const tokenFor = (access: string) => (access === 'admin' ? h.admin : access === 'publisher' ? h.service : access === 'inbox' ? h.userToken('alice') : undefined);
+const tokenFor = (access: string) =>
+  access === 'admin' ? h.admin : access === 'publisher' ? h.service : access === 'inbox' ? h.userToken('alice') : undefined;
 
 describe('a path parameter that is not valid percent-encoded UTF-8', () => {
   const routes = () => apiRoutes(h.api.deps).filter((spec) => spec.path.includes('/:'));
@@ -43,7 +44,10 @@ describe('a path parameter that is not valid percent-encoded UTF-8', () => {
     for (const spec of routes()) {
       const names = [...spec.path.matchAll(/:(\w+)/g)].map((match) => match[1]!);
       const path = spec.path.replace(/:(\w+)/g, escape);
-      const response = await h.request(spec.method.toUpperCase(), path, { token: tokenFor(spec.access), body: spec.method === 'get' || spec.method === 'delete' ? undefined : {} });
+      const response = await h.request(spec.method.toUpperCase(), path, {
+        token: tokenFor(spec.access),
+        body: spec.method === 'get' || spec.method === 'delete' ? undefined : {},
+      });
       expect(response.status, `${spec.method} ${path}: ${JSON.stringify(response.body)}`).toBe(400);
       expect(response.body.error.details[0].path).toBe(names[0]);
     }
@@ -91,12 +95,18 @@ describe('text that Postgres cannot store', () => {
     ['detail', '/v1/admin/email-suppressions', 'POST', { address: 'ann@example.com', detail: 'a\u0000b' }],
   ])('%s is refused with 400 naming it, nothing written', async (field, path, method, body) => {
     const before = await fingerprint();
-    expectField(await h.request(method, path, { token: path.startsWith('/v1/admin') || path.startsWith('/v1/notification-types') ? h.admin : h.service, body }), field);
+    expectField(
+      await h.request(method, path, { token: path.startsWith('/v1/admin') || path.startsWith('/v1/notification-types') ? h.admin : h.service, body }),
+      field,
+    );
     expect(await fingerprint()).toBe(before);
   });
 
   it('a key with a NUL inside data is refused', async () => {
-    const response = await h.request('POST', '/v1/notifications', { token: h.service, raw: '{"to":{"user_ids":["alice"]},"type":"t","title":"x","data":{"a\\u0000":1}}' });
+    const response = await h.request('POST', '/v1/notifications', {
+      token: h.service,
+      raw: '{"to":{"user_ids":["alice"]},"type":"t","title":"x","data":{"a\\u0000":1}}',
+    });
     expectRefused(response, 400, 'validation_failed');
     expect(response.body.error.message).toContain('key');
   });
@@ -116,19 +126,18 @@ describe('text that Postgres cannot store', () => {
 
 describe('an edited admin list cursor', () => {
   const id = '0b3f9c1e-6a3d-4c59-9a4e-2f1b7c8d9e0f';
-  const edited = [
-    encodeCursor(['+275760-09-13T00:00:00.000Z', id]),
-    encodeCursor(['2024-01-01', id]),
-    encodeCursor([1, 2]),
-    'not base64 at all!',
-  ];
-  it.each(['/v1/admin/notifications', '/v1/admin/broadcasts', '/v1/admin/email-logs', '/v1/admin/email-suppressions'])('%s answers 400 naming cursor', async (path) => {
-    // Suppressions are keyed by address (text), the others by uuid.
-    const badId = path.endsWith('suppressions') ? 'a\u0000b' : 'not-a-uuid';
-    for (const cursor of [...edited, encodeCursor(['2024-01-01T00:00:00.000Z', badId])]) expectField(await h.request('GET', `${path}?cursor=${encodeURIComponent(cursor)}`, { token: h.admin }), 'cursor');
-    // A text id is allowed for suppressions (the address), and any uuid-shaped id elsewhere.
-    expect((await h.request('GET', `${path}?cursor=${encodeCursor(['2024-01-01T00:00:00.000Z', id])}`, { token: h.admin })).status).toBe(200);
-  });
+  const edited = [encodeCursor(['+275760-09-13T00:00:00.000Z', id]), encodeCursor(['2024-01-01', id]), encodeCursor([1, 2]), 'not base64 at all!'];
+  it.each(['/v1/admin/notifications', '/v1/admin/broadcasts', '/v1/admin/email-logs', '/v1/admin/email-suppressions'])(
+    '%s answers 400 naming cursor',
+    async (path) => {
+      // Suppressions are keyed by address (text), the others by uuid.
+      const badId = path.endsWith('suppressions') ? 'a\u0000b' : 'not-a-uuid';
+      for (const cursor of [...edited, encodeCursor(['2024-01-01T00:00:00.000Z', badId])])
+        expectField(await h.request('GET', `${path}?cursor=${encodeURIComponent(cursor)}`, { token: h.admin }), 'cursor');
+      // A text id is allowed for suppressions (the address), and any uuid-shaped id elsewhere.
+      expect((await h.request('GET', `${path}?cursor=${encodeCursor(['2024-01-01T00:00:00.000Z', id])}`, { token: h.admin })).status).toBe(200);
+    },
+  );
 });
 
 describe('HTTP the parser refuses', () => {

@@ -25,8 +25,7 @@ afterAll(async () => {
   await Promise.all([pgProxy?.cut(), redisProxy?.cut()]);
 });
 
-const create = (user: string) =>
-  h.request('POST', '/v1/notifications', { token: h.service, body: { to: { user_ids: [user] }, type: 'outage', title: 'x' } });
+const create = (user: string) => h.request('POST', '/v1/notifications', { token: h.service, body: { to: { user_ids: [user] }, type: 'outage', title: 'x' } });
 
 describe('when Postgres goes away', () => {
   it('answers 503 database_unavailable, keeps the process up, and recovers by itself', async () => {

@@ -79,7 +79,7 @@ describe('GET /v1/notifications?q=', () => {
     expect(await allPages(token, 'q=deploy&limit=1&unread_only=true')).toEqual(['deploy 6', 'deploy 4', 'deploy 3', 'deploy 2', 'deploy 1']);
   });
 
-  it('does not find deleted notifications, nor another user\'s', async () => {
+  it("does not find deleted notifications, nor another user's", async () => {
     const owner = uniqueId('owner');
     const other = uniqueId('other');
     const gone = await notify(owner, 'secret plan');

@@ -51,7 +51,7 @@ describe('GET /v1/notification-types', () => {
     expect(response.body.items.map((item: { key: string }) => item.key)).toEqual(['billing', 'zeta']);
   });
 
-  it('leaves a type\'s producer settings (GET /v1/notification-types/:key) to producers', async () => {
+  it("leaves a type's producer settings (GET /v1/notification-types/:key) to producers", async () => {
     const response = await h.request('GET', '/v1/notification-types/billing', { token: h.userToken(uniqueId('nosy')) });
     expect(response.status).toBe(403);
   });

@@ -76,9 +76,16 @@ describe('bad input to POST /v1/notifications', () => {
   });
 
   it('names the Idempotency-Key header when it is malformed', async () => {
-    expectField(await h.request('POST', '/v1/notifications', { token: h.service, body: valid, headers: { 'Idempotency-Key': 'has space' } }), 'idempotency-key');
     expectField(
-      await h.request('POST', '/v1/notifications', { token: h.service, body: valid, headers: { 'Idempotency-Key': 'k'.repeat(limits.idempotencyKeyLength + 1) } }),
+      await h.request('POST', '/v1/notifications', { token: h.service, body: valid, headers: { 'Idempotency-Key': 'has space' } }),
+      'idempotency-key',
+    );
+    expectField(
+      await h.request('POST', '/v1/notifications', {
+        token: h.service,
+        body: valid,
+        headers: { 'Idempotency-Key': 'k'.repeat(limits.idempotencyKeyLength + 1) },
+      }),
       'idempotency-key',
     );
   });
@@ -221,7 +228,10 @@ describe('bad input on the other routes', () => {
     const user = uniqueId('bulk');
     const token = h.userToken(user);
     await h.request('POST', '/v1/notifications', { token: h.service, body: { ...valid, to: { user_ids: [user] } } });
-    await h.request('POST', '/v1/notifications/read', { token, body: { ids: (await h.request('GET', '/v1/notifications', { token })).body.items.map((n: { id: string }) => n.id) } });
+    await h.request('POST', '/v1/notifications/read', {
+      token,
+      body: { ids: (await h.request('GET', '/v1/notifications', { token })).body.items.map((n: { id: string }) => n.id) },
+    });
     const before = await databaseFingerprint(h.api.deps.database.sql, { notifications: ['published_at'] });
     expectField(await h.request('POST', path, { token, body }), field);
     expect(await databaseFingerprint(h.api.deps.database.sql, { notifications: ['published_at'] })).toBe(before);

@@ -28,12 +28,22 @@ async function publish(method, path, body) {
 }
 
 const samples = [
-  { type: 'comment.created', title: 'Maria commented on “Website relaunch”', body: 'Looks great! Can we move the launch to Thursday?', action_url: '/demo?user=' + encodeURIComponent(user) + '#activity' },
+  {
+    type: 'comment.created',
+    title: 'Maria commented on “Website relaunch”',
+    body: 'Looks great! Can we move the launch to Thursday?',
+    action_url: '/demo?user=' + encodeURIComponent(user) + '#activity',
+  },
   { type: 'task.assigned', title: 'You were assigned “Update pricing page”', body: 'Due Friday · Website relaunch' },
   { type: 'invoice.paid', title: 'Invoice #1042 was paid', body: '€1,250.00 received from Northwind Traders.', priority: 'low' },
   { type: 'mention', title: 'Nikos mentioned you in #design', body: '@' + user + ' what do you think of the new icons?' },
 ];
-const urgent = { type: 'deploy.failed', title: 'Production deploy failed', body: 'Build 482 of billing-api failed its health check. Rolled back automatically.', priority: 'high' };
+const urgent = {
+  type: 'deploy.failed',
+  title: 'Production deploy failed',
+  body: 'Build 482 of billing-api failed its health check. Rolled back automatically.',
+  priority: 'high',
+};
 const securityType = 'account.security';
 
 let next = 0;

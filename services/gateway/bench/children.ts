@@ -71,7 +71,12 @@ export function startNodeService(
   options: { cpuProf?: boolean; onLine?: (line: string) => void } = {},
 ): Service {
   if (script.endsWith('.js')) buildServices();
-  const args = ['--expose-gc', '--import', gcHook, ...(script.endsWith('.ts') ? ['--conditions=@tidings/source', '--import', 'tsx'] : ['--enable-source-maps'])];
+  const args = [
+    '--expose-gc',
+    '--import',
+    gcHook,
+    ...(script.endsWith('.ts') ? ['--conditions=@tidings/source', '--import', 'tsx'] : ['--enable-source-maps']),
+  ];
   if (options.cpuProf) {
     // One folder per process: Node writes one profile per thread (tsx's loader thread too), named
     // CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile; the main thread's has thread id 0.

@@ -15,16 +15,7 @@ import { parseOptions, type BenchOptions, type System } from './options.ts';
 import { describeProfile, latestProfiles, monotonicUs, summarise, type Window } from './profile.ts';
 import { comparisonTable, machineInfo, type SystemResult } from './report.ts';
 import { ApiClient, sendAtRate } from './sender.ts';
-import {
-  benchDatabaseUrl,
-  dropDatabase,
-  jwtSecret,
-  REDIS_PREFIX,
-  REDIS_URL,
-  recreateDatabase,
-  seedRecipients,
-  sleep,
-} from './setup.ts';
+import { benchDatabaseUrl, dropDatabase, jwtSecret, REDIS_PREFIX, REDIS_URL, recreateDatabase, seedRecipients, sleep } from './setup.ts';
 import { CpuMeter } from './stats.ts';
 import { startApi, startSystem, type Endpoint, type RunningSystem } from './systems.ts';
 import { BusTap } from './tap.ts';
@@ -104,7 +95,9 @@ async function runSystem(system: System, opts: BenchOptions, client: ApiClient, 
   resources.system = running;
   const workers = await Promise.all(Array.from({ length: opts.workers }, (_, i) => LoadWorker.start(i, system, jwtSecret(), opts.connectConcurrency)));
   resources.workers = workers;
-  log(`  started ${running.gateways.map((g) => `${g.name} (pid ${g.service.pid})`).join(', ')}; ${workers.length} load workers (clock offsets ${workers.map((w) => `${w.clockOffset.toFixed(3)} ms`).join(', ')})`);
+  log(
+    `  started ${running.gateways.map((g) => `${g.name} (pid ${g.service.pid})`).join(', ')}; ${workers.length} load workers (clock offsets ${workers.map((w) => `${w.clockOffset.toFixed(3)} ms`).join(', ')})`,
+  );
   const cpu = CpuMeter.withServers(() => ({
     api: [resources.api!.service.pid],
     gateways: running.gateways.map((g) => g.service.pid),
@@ -123,7 +116,9 @@ async function runSystem(system: System, opts: BenchOptions, client: ApiClient, 
   for (const [group, targets] of [first, second].entries()) {
     const connected = await connectAll(workers, group, targets);
     result.connectMs.push(connected.ms);
-    log(`  connected ${connected.connected}/${targets.length} in ${(connected.ms / 1000).toFixed(1)} s${connected.failed ? ` (${connected.failed} failed: ${connected.errors.join(' | ')})` : ''}`);
+    log(
+      `  connected ${connected.connected}/${targets.length} in ${(connected.ms / 1000).toFixed(1)} s${connected.failed ? ` (${connected.failed} failed: ${connected.errors.join(' | ')})` : ''}`,
+    );
     if (connected.failed > targets.length * 0.01) throw new Error('more than 1% of the connections failed; see the errors above');
     const point = memoryPoint(running, idle, await settledStats(running, opts.settleMs));
     log(describeMemory(`memory @ ${point.connections}`, idle, point));
@@ -165,7 +160,10 @@ async function runSystem(system: System, opts: BenchOptions, client: ApiClient, 
   await running.stop();
   resources.system = undefined;
   if (opts.cpuProf) {
-    const files = latestProfiles(running.gateways.map((g) => g.name), profileSince);
+    const files = latestProfiles(
+      running.gateways.map((g) => g.name),
+      profileSince,
+    );
     if (files.size === 0) log('  (no CPU profile found: did the gateways exit cleanly?)');
     for (const [name, file] of files) for (const window of windows) log(describeProfile(summarise(file, window), name));
   }
@@ -192,7 +190,9 @@ async function main(): Promise<void> {
   for (const system of options.systems) results.push(await runSystem(system, options, resources.client, resources.tap));
 
   const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
-  log(`\n=== summary (${options.connections} connections over 2 gateways; ${options.rates.join(' and ')}/s for ${options.seconds} s; ${options.broadcasts} broadcasts) ===`);
+  log(
+    `\n=== summary (${options.connections} connections over 2 gateways; ${options.rates.join(' and ')}/s for ${options.seconds} s; ${options.broadcasts} broadcasts) ===`,
+  );
   log(comparisonTable(results, options.connections));
   log(`\nmachine: ${machineInfo()}`);
   log(`command: ${command}`);

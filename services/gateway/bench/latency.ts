@@ -124,6 +124,10 @@ export function describeLatency(r: LatencyResult): string {
     const h = r.gatewayHistogram;
     lines.push(`  gateway metric tidings_delivery_latency_seconds: n=${h.count}, mean ${ms(h.meanMs)}, p50 ≤ ${ms(h.p50UpToMs)}, p99 ≤ ${ms(h.p99UpToMs)}`);
   }
-  lines.push(`  CPU (cores) during the run: ${Object.entries(r.cpu).map(([name, share]) => `${name} ${share.toFixed(2)}`).join(', ')}`);
+  lines.push(
+    `  CPU (cores) during the run: ${Object.entries(r.cpu)
+      .map(([name, share]) => `${name} ${share.toFixed(2)}`)
+      .join(', ')}`,
+  );
   return lines.join('\n');
 }

@@ -12,7 +12,10 @@ export async function collectGarbage(services: Service[], settleMs: number): Pro
 
 /** /stats of every gateway after two forced full GCs and a settle pause. */
 export async function settledStats(running: RunningSystem, settleMs: number): Promise<GatewayStats[]> {
-  await collectGarbage(running.gateways.map((g) => g.service), settleMs);
+  await collectGarbage(
+    running.gateways.map((g) => g.service),
+    settleMs,
+  );
   return Promise.all(running.gateways.map(readStats));
 }
 
@@ -67,7 +70,9 @@ export function describeMemory(label: string, idle: GatewayStats[], point: Memor
       ` (total RSS ${mb(point.rssBytes)}, idle ${mb(idle.reduce((s, x) => s + x.rss_bytes, 0))}; heap ${mb(point.heapBytes)}, idle ${mb(idle.reduce((s, x) => s + x.heap_used_bytes, 0))})`,
   ];
   for (const g of point.perGateway) {
-    lines.push(`    ${g.name}: ${g.connections} conns, RSS ${mb(g.rssBytes)} (${kb(g.rssPerConnection)}/conn), heap ${mb(g.heapBytes)} (${kb(g.heapPerConnection)}/conn)`);
+    lines.push(
+      `    ${g.name}: ${g.connections} conns, RSS ${mb(g.rssBytes)} (${kb(g.rssPerConnection)}/conn), heap ${mb(g.heapBytes)} (${kb(g.heapPerConnection)}/conn)`,
+    );
   }
   return lines.join('\n');
 }

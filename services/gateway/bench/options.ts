@@ -83,7 +83,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   const connections = Math.round(positive('connections', values.connections, 10_000));
   const workers = Math.round(positive('workers', values.workers, 2));
   // Each worker process holds up to 2 × connections / workers sockets: stay well inside `ulimit -n`.
-  if ((2 * connections) / workers > 18_000) throw new Error(`--workers: ${workers} workers would hold ${Math.ceil((2 * connections) / workers)} sockets each; use more workers`);
+  if ((2 * connections) / workers > 18_000)
+    throw new Error(`--workers: ${workers} workers would hold ${Math.ceil((2 * connections) / workers)} sockets each; use more workers`);
   let systems: System[] = ['tidings', 'baseline'];
   if (values.only !== undefined) {
     if (values.only !== 'tidings' && values.only !== 'baseline') throw new Error('--only: tidings or baseline');

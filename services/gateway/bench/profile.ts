@@ -126,7 +126,10 @@ export function summarise(file: string, window: Window): ProfileSummary {
   }
   endStretch();
   const share = (entries: Map<string, number>, n: number) =>
-    [...entries].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, v / Math.max(1, total)] as [string, number]);
+    [...entries]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => [k, v / Math.max(1, total)] as [string, number]);
   return {
     file,
     window: window.name,

@@ -53,9 +53,27 @@ function withHeadline(result: SystemResult | undefined): WithHeadline | undefine
 function extraRates(t: WithHeadline | undefined, b: WithHeadline | undefined): Row[] {
   const runs = (t ?? b)?.latencies.slice(1) ?? [];
   return runs.flatMap((run, i) => [
-    { figure: `POST → frame p99 @ ${run.rate}/s`, tidings: t?.latencies[i + 1]?.endToEnd.p99, baseline: b?.latencies[i + 1]?.endToEnd.p99, unit: 'ms' as const, goal: '(info)' },
-    { figure: `Redis → frame p99 @ ${run.rate}/s`, tidings: t?.latencies[i + 1]?.busToFrame.p99, baseline: b?.latencies[i + 1]?.busToFrame.p99, unit: 'ms' as const, goal: '(info)' },
-    { figure: `API throughput @ ${run.rate}/s`, tidings: t?.latencies[i + 1]?.throughput, baseline: b?.latencies[i + 1]?.throughput, unit: 'rate' as const, goal: '(info)' },
+    {
+      figure: `POST → frame p99 @ ${run.rate}/s`,
+      tidings: t?.latencies[i + 1]?.endToEnd.p99,
+      baseline: b?.latencies[i + 1]?.endToEnd.p99,
+      unit: 'ms' as const,
+      goal: '(info)',
+    },
+    {
+      figure: `Redis → frame p99 @ ${run.rate}/s`,
+      tidings: t?.latencies[i + 1]?.busToFrame.p99,
+      baseline: b?.latencies[i + 1]?.busToFrame.p99,
+      unit: 'ms' as const,
+      goal: '(info)',
+    },
+    {
+      figure: `API throughput @ ${run.rate}/s`,
+      tidings: t?.latencies[i + 1]?.throughput,
+      baseline: b?.latencies[i + 1]?.throughput,
+      unit: 'rate' as const,
+      goal: '(info)',
+    },
   ]);
 }
 
@@ -69,25 +87,103 @@ export function comparisonTable(results: SystemResult[], connections: number): s
   const n2 = (2 * connections).toLocaleString('en-US');
   const rate = t?.latency?.rate ?? b?.latency?.rate;
   const rows: Row[] = [
-    { figure: `idle RSS / connection @ ${n}`, tidings: t?.memoryAtN?.rssPerConnection, baseline: b?.memoryAtN?.rssPerConnection, unit: 'KB', goal: '≤ 8 KB, ≥ 2× better', bound: 8 * 1024, twice: true },
-    { figure: `idle RSS / connection @ ${n2}`, tidings: t?.memoryAt2N?.rssPerConnection, baseline: b?.memoryAt2N?.rssPerConnection, unit: 'KB', goal: '≤ 8 KB, ≥ 2× better', bound: 8 * 1024, twice: true },
-    { figure: `idle RSS / connection, ${n}→${n2}`, tidings: t?.marginal?.rssPerConnection, baseline: b?.marginal?.rssPerConnection, unit: 'KB', goal: '(marginal, no fixed costs)' },
-    { figure: `idle heap / connection @ ${n}`, tidings: t?.memoryAtN?.heapPerConnection, baseline: b?.memoryAtN?.heapPerConnection, unit: 'KB', goal: '(info)' },
-    { figure: `idle heap / connection @ ${n2}`, tidings: t?.memoryAt2N?.heapPerConnection, baseline: b?.memoryAt2N?.heapPerConnection, unit: 'KB', goal: '(info)' },
+    {
+      figure: `idle RSS / connection @ ${n}`,
+      tidings: t?.memoryAtN?.rssPerConnection,
+      baseline: b?.memoryAtN?.rssPerConnection,
+      unit: 'KB',
+      goal: '≤ 8 KB, ≥ 2× better',
+      bound: 8 * 1024,
+      twice: true,
+    },
+    {
+      figure: `idle RSS / connection @ ${n2}`,
+      tidings: t?.memoryAt2N?.rssPerConnection,
+      baseline: b?.memoryAt2N?.rssPerConnection,
+      unit: 'KB',
+      goal: '≤ 8 KB, ≥ 2× better',
+      bound: 8 * 1024,
+      twice: true,
+    },
+    {
+      figure: `idle RSS / connection, ${n}→${n2}`,
+      tidings: t?.marginal?.rssPerConnection,
+      baseline: b?.marginal?.rssPerConnection,
+      unit: 'KB',
+      goal: '(marginal, no fixed costs)',
+    },
+    {
+      figure: `idle heap / connection @ ${n}`,
+      tidings: t?.memoryAtN?.heapPerConnection,
+      baseline: b?.memoryAtN?.heapPerConnection,
+      unit: 'KB',
+      goal: '(info)',
+    },
+    {
+      figure: `idle heap / connection @ ${n2}`,
+      tidings: t?.memoryAt2N?.heapPerConnection,
+      baseline: b?.memoryAt2N?.heapPerConnection,
+      unit: 'KB',
+      goal: '(info)',
+    },
     { figure: `POST → frame p50 @ ${rate}/s`, tidings: t?.latency?.endToEnd.p50, baseline: b?.latency?.endToEnd.p50, unit: 'ms', goal: '(info)' },
-    { figure: `POST → frame p99 @ ${rate}/s`, tidings: t?.latency?.endToEnd.p99, baseline: b?.latency?.endToEnd.p99, unit: 'ms', goal: '≤ 50 ms, ≥ 2× better', bound: 50, twice: true },
+    {
+      figure: `POST → frame p99 @ ${rate}/s`,
+      tidings: t?.latency?.endToEnd.p99,
+      baseline: b?.latency?.endToEnd.p99,
+      unit: 'ms',
+      goal: '≤ 50 ms, ≥ 2× better',
+      bound: 50,
+      twice: true,
+    },
     { figure: `POST → frame max @ ${rate}/s`, tidings: t?.latency?.endToEnd.max, baseline: b?.latency?.endToEnd.max, unit: 'ms', goal: '(info)' },
     { figure: `Redis → frame p50 @ ${rate}/s`, tidings: t?.latency?.busToFrame.p50, baseline: b?.latency?.busToFrame.p50, unit: 'ms', goal: '(info)' },
-    { figure: `Redis → frame p99 @ ${rate}/s`, tidings: t?.latency?.busToFrame.p99, baseline: b?.latency?.busToFrame.p99, unit: 'ms', goal: '≤ 6.3 ms (DESIGN floor)', bound: 6.3 },
-    { figure: `API throughput @ ${rate}/s`, tidings: t?.latency?.throughput, baseline: b?.latency?.throughput, unit: 'rate', goal: `≈ ${rate}/s`, pass: t?.latency ? t.latency.throughput >= 0.95 * t.latency.rate : undefined },
-    { figure: 'frames received / created', unit: 'text', goal: 'equal', text: [framesText(t?.latency), framesText(b?.latency)], pass: t?.latency ? framesEqual(t.latency) : undefined },
+    {
+      figure: `Redis → frame p99 @ ${rate}/s`,
+      tidings: t?.latency?.busToFrame.p99,
+      baseline: b?.latency?.busToFrame.p99,
+      unit: 'ms',
+      goal: '≤ 6.3 ms (DESIGN floor)',
+      bound: 6.3,
+    },
+    {
+      figure: `API throughput @ ${rate}/s`,
+      tidings: t?.latency?.throughput,
+      baseline: b?.latency?.throughput,
+      unit: 'rate',
+      goal: `≈ ${rate}/s`,
+      pass: t?.latency ? t.latency.throughput >= 0.95 * t.latency.rate : undefined,
+    },
+    {
+      figure: 'frames received / created',
+      unit: 'text',
+      goal: 'equal',
+      text: [framesText(t?.latency), framesText(b?.latency)],
+      pass: t?.latency ? framesEqual(t.latency) : undefined,
+    },
     ...extraRates(t, b),
-    { figure: 'broadcast: POST → last frame (median)', tidings: t?.broadcast?.medianPostToLast, baseline: b?.broadcast?.medianPostToLast, unit: 'ms', goal: '≤ 500 ms', bound: 500 },
-    { figure: 'broadcast: Redis → last frame (median)', tidings: t?.broadcast?.medianBusToLast, baseline: b?.broadcast?.medianBusToLast, unit: 'ms', goal: '(info; DESIGN: ≤ 250 ms)' },
+    {
+      figure: 'broadcast: POST → last frame (median)',
+      tidings: t?.broadcast?.medianPostToLast,
+      baseline: b?.broadcast?.medianPostToLast,
+      unit: 'ms',
+      goal: '≤ 500 ms',
+      bound: 500,
+    },
+    {
+      figure: 'broadcast: Redis → last frame (median)',
+      tidings: t?.broadcast?.medianBusToLast,
+      baseline: b?.broadcast?.medianBusToLast,
+      unit: 'ms',
+      goal: '(info; DESIGN: ≤ 250 ms)',
+    },
   ];
   const cells = rows.map((row) => {
     const [tidings, baseline] = row.text ?? [format(row.tidings, row.unit), format(row.baseline, row.unit)];
-    const ratio = (row.unit === 'KB' || row.unit === 'ms') && row.tidings !== undefined && row.baseline !== undefined && row.tidings > 0 ? `${(row.baseline / row.tidings).toFixed(2)}×` : '—';
+    const ratio =
+      (row.unit === 'KB' || row.unit === 'ms') && row.tidings !== undefined && row.baseline !== undefined && row.tidings > 0
+        ? `${(row.baseline / row.tidings).toFixed(2)}×`
+        : '—';
     let pass = row.pass;
     if (pass === undefined && row.bound !== undefined && row.tidings !== undefined) {
       pass = row.tidings <= row.bound && (!row.twice || row.baseline === undefined || row.baseline / row.tidings >= 2);

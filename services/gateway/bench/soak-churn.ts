@@ -29,9 +29,7 @@ export function churnEverySecond(workers: LoadWorker[], perSecond: number, onErr
       owed += perSecond;
       const count = Math.floor(owed);
       owed -= count;
-      const results = await Promise.all(
-        workers.map((worker, i) => worker.churn(0, Math.floor(count / workers.length) + (i < count % workers.length ? 1 : 0))),
-      );
+      const results = await Promise.all(workers.map((worker, i) => worker.churn(0, Math.floor(count / workers.length) + (i < count % workers.length ? 1 : 0))));
       for (const result of results) {
         totals.closed += result.closed;
         totals.restored += result.restored;

@@ -27,7 +27,10 @@ export interface Reading {
  */
 export async function readMemory(endpoints: Endpoint[], settleMs: number): Promise<ProcessMemory[]> {
   for (const endpoint of endpoints) if (!endpoint.service.alive()) throw new Error(`${endpoint.name} exited during the soak`);
-  await collectGarbage(endpoints.map((e) => e.service), settleMs);
+  await collectGarbage(
+    endpoints.map((e) => e.service),
+    settleMs,
+  );
   return Promise.all(
     endpoints.map(async (endpoint) => {
       const res = await fetch(`${endpoint.url}/metrics`);

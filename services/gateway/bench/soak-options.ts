@@ -71,7 +71,8 @@ export function parseSoakOptions(argv: string[]): SoakOptions {
   const connections = number('connections', values.connections, 10_000, { integer: true });
   const workers = number('workers', values.workers, 2, { integer: true });
   // Each worker process holds connections / workers sockets: stay well inside `ulimit -n`.
-  if (connections / workers > 18_000) throw new Error(`--workers: ${workers} workers would hold ${Math.ceil(connections / workers)} sockets each; use more workers`);
+  if (connections / workers > 18_000)
+    throw new Error(`--workers: ${workers} workers would hold ${Math.ceil(connections / workers)} sockets each; use more workers`);
   const churn = number('churn', values.churn, 1, { zero: true });
   if (churn > 100) throw new Error('--churn: at most 100 (percent per second)');
   const minutes = number('minutes', values.minutes, 10, { integer: true });

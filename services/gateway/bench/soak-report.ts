@@ -127,7 +127,11 @@ export function tallyDelivery(
 const n = (value: number) => value.toLocaleString('en-US');
 const ok = (pass: boolean) => (pass ? ' ✔' : ' ✘');
 
-export function deliveryTable(d: Delivery, churn: ChurnTotals, options: { rate: number; connections: number; churnPerSecond: number; seconds: number }): string {
+export function deliveryTable(
+  d: Delivery,
+  churn: ChurnTotals,
+  options: { rate: number; connections: number; churnPerSecond: number; seconds: number },
+): string {
   const rows: string[][] = [
     ['notifications asked / sent / created', `${n(d.asked)} / ${n(d.sent)} / ${n(d.created)}`, `all created${ok(d.created === d.asked)}`],
     ['API throughput', `${d.throughput.toFixed(0)}/s`, `≈ ${options.rate}/s${ok(d.throughput >= 0.95 * options.rate)}`],
@@ -137,7 +141,11 @@ export function deliveryTable(d: Delivery, churn: ChurnTotals, options: { rate: 
     ['lost (created, never received)', n(d.lost), `0${ok(d.lost === 0)}`],
     ['frames past a missing seq (the SDK would ask for the gap)', n(d.early), '(info)'],
     ['republished by the outbox relay', d.republished === undefined ? '—' : n(d.republished), '(info)'],
-    ['POST → first frame p50 / p99 / max', `${d.firstFrameMs.p50.toFixed(1)} / ${d.firstFrameMs.p99.toFixed(1)} / ${d.firstFrameMs.max.toFixed(1)} ms`, '(info)'],
+    [
+      'POST → first frame p50 / p99 / max',
+      `${d.firstFrameMs.p50.toFixed(1)} / ${d.firstFrameMs.p99.toFixed(1)} / ${d.firstFrameMs.max.toFixed(1)} ms`,
+      '(info)',
+    ],
     ['API answer p50 / p99 / max', `${d.apiAnswerMs.p50.toFixed(1)} / ${d.apiAnswerMs.p99.toFixed(1)} / ${d.apiAnswerMs.max.toFixed(1)} ms`, '(info)'],
     ['POST → first frame p99 by window', d.byWindow.map((w) => `${w.label} ${w.p99.toFixed(0)}`).join(', ') + ' ms', '(info; flat over time)'],
     [
@@ -147,8 +155,16 @@ export function deliveryTable(d: Delivery, churn: ChurnTotals, options: { rate: 
     ],
     ['resumes / notifications replayed', `${n(d.resumes)} / ${n(d.replayed)}`, '(info)'],
     ['churn ticks over their second (slowest)', `${n(churn.slowTicks)} of ${n(churn.ticks)} (${n(churn.slowestTickMs)} ms)`, '(info)'],
-    ['connections closed by the gateways', `${n(d.unexpectedCloses)}${d.unexpectedCloses ? ` ${JSON.stringify(d.closeCodes)}` : ''}`, `0${ok(d.unexpectedCloses === 0)}`],
-    ['reopens after a drop or a failed reopen / failed reopens', `${n(churn.restored)} / ${n(churn.failed)}`, `0 / 0${ok(churn.restored === 0 && churn.failed === 0)}`],
+    [
+      'connections closed by the gateways',
+      `${n(d.unexpectedCloses)}${d.unexpectedCloses ? ` ${JSON.stringify(d.closeCodes)}` : ''}`,
+      `0${ok(d.unexpectedCloses === 0)}`,
+    ],
+    [
+      'reopens after a drop or a failed reopen / failed reopens',
+      `${n(churn.restored)} / ${n(churn.failed)}`,
+      `0 / 0${ok(churn.restored === 0 && churn.failed === 0)}`,
+    ],
     ['connections open at the end', `${n(d.openAtEnd)} / ${n(options.connections)}`, `all${ok(d.openAtEnd === options.connections)}`],
   ];
   if (d.arrivedUncreated > 0) rows.push(['arrived without a 201 (request timed out after the commit)', n(d.arrivedUncreated), '(info)']);

@@ -119,12 +119,16 @@ async function main(): Promise<void> {
   const gateways = resources.gateways!.gateways;
   const targets: Target[] = Array.from({ length: options.connections }, (_, j) => [j, gateways[j % 2]!.url]);
   const connected = await connectAll(workers, 0, targets);
-  log(`connected ${connected.connected}/${targets.length} in ${(connected.ms / 1000).toFixed(1)} s${connected.failed ? ` (${connected.failed} failed: ${connected.errors.join(' | ')})` : ''}`);
+  log(
+    `connected ${connected.connected}/${targets.length} in ${(connected.ms / 1000).toFixed(1)} s${connected.failed ? ` (${connected.failed} failed: ${connected.errors.join(' | ')})` : ''}`,
+  );
   if (connected.failed > targets.length * 0.01) throw new Error('more than 1% of the connections failed; see the errors above');
 
   const seconds = options.warmupSeconds + options.minutes * 60;
   const churnPerSecond = (options.connections * options.churn) / 100;
-  log(`traffic: ${options.rate}/s for ${seconds} s (${options.warmupSeconds} s warm-up, then ${options.minutes} min); churn ${churnPerSecond.toFixed(1)} connections/s`);
+  log(
+    `traffic: ${options.rate}/s for ${seconds} s (${options.warmupSeconds} s warm-up, then ${options.minutes} min); churn ${churnPerSecond.toFixed(1)} connections/s`,
+  );
   const cpu = CpuMeter.withServers(() => ({
     api: [resources.api!.service.pid],
     gateways: gateways.map((g) => g.service.pid),
@@ -167,13 +171,24 @@ async function main(): Promise<void> {
   ]);
   const windows: Window[] = [
     ...(options.warmupSeconds > 0 ? [{ label: 'warm-up', fromS: 0, toS: options.warmupSeconds }] : []),
-    ...Array.from({ length: options.minutes }, (_, m) => ({ label: `min ${m + 1}`, fromS: options.warmupSeconds + m * 60, toS: options.warmupSeconds + (m + 1) * 60 })),
+    ...Array.from({ length: options.minutes }, (_, m) => ({
+      label: `min ${m + 1}`,
+      fromS: options.warmupSeconds + m * 60,
+      toS: options.warmupSeconds + (m + 1) * 60,
+    })),
   ];
-  const delivery = tallyDelivery(Math.round(options.rate * seconds), run, { records, seqStats, stats }, { trafficStartedAt, windows, republished: await republished() });
+  const delivery = tallyDelivery(
+    Math.round(options.rate * seconds),
+    run,
+    { records, seqStats, stats },
+    { trafficStartedAt, windows, republished: await republished() },
+  );
   const memory = growth(readings);
 
   const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
-  log(`\n=== soak summary (${options.connections} connections over 2 gateways; ${options.rate}/s; churn ${options.churn} %/s; ${options.warmupSeconds} s warm-up + ${options.minutes} min) ===`);
+  log(
+    `\n=== soak summary (${options.connections} connections over 2 gateways; ${options.rate}/s; churn ${options.churn} %/s; ${options.warmupSeconds} s warm-up + ${options.minutes} min) ===`,
+  );
   log(growthTable(memory));
   log('');
   log(deliveryTable(delivery, churnTotals, { rate: options.rate, connections: options.connections, churnPerSecond, seconds }));
@@ -184,12 +199,20 @@ async function main(): Promise<void> {
       .map(([name, share]) => `${name} ${share.toFixed(2)}`)
       .join(', ')} (of ${cpus().length}; postgres, redis and machine include every other user of this box)`,
   );
-  if (delivery.lostSamples.length) log(`lost, first keys (data.k @ seconds into the traffic): ${delivery.lostSamples.map((s) => `${s.k} @ ${s.sentAtS} s`).join(', ')}`);
+  if (delivery.lostSamples.length)
+    log(`lost, first keys (data.k @ seconds into the traffic): ${delivery.lostSamples.map((s) => `${s.k} @ ${s.sentAtS} s`).join(', ')}`);
   log(`\nmachine: ${machineInfo()}`);
   log(`command: ${command}`);
   log(`run time: ${minutes} min`);
   if (options.json) {
-    writeFileSync(options.json, JSON.stringify({ machine: machineInfo(), command, minutes: Number(minutes), options, readings, memory, delivery, churn: churnTotals, cpu: cpuShares }, null, 2));
+    writeFileSync(
+      options.json,
+      JSON.stringify(
+        { machine: machineInfo(), command, minutes: Number(minutes), options, readings, memory, delivery, churn: churnTotals, cpu: cpuShares },
+        null,
+        2,
+      ),
+    );
     log(`figures written to ${options.json}`);
   }
 }

@@ -91,7 +91,10 @@ export class CpuMeter {
   private sample(): Map<string, number> {
     const totals = new Map<string, number>();
     for (const [name, pids] of Object.entries(this.groups())) {
-      totals.set(name, pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0));
+      totals.set(
+        name,
+        pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
+      );
     }
     return totals;
   }

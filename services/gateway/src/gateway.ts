@@ -63,7 +63,17 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const replayer = new Replayer(deps.database, deps.offlineQueue, logger);
   const expiry = new ExpiryWheel();
   const leaseMs = config.HEARTBEAT_MS * 2;
-  const lifecycle = new ConnectionLifecycle({ hub, replayer, expiry, presence, gatewayId: deps.gatewayId, gauge: metrics.connections, heartbeatMs: config.HEARTBEAT_MS, logger, draining });
+  const lifecycle = new ConnectionLifecycle({
+    hub,
+    replayer,
+    expiry,
+    presence,
+    gatewayId: deps.gatewayId,
+    gauge: metrics.connections,
+    heartbeatMs: config.HEARTBEAT_MS,
+    logger,
+    draining,
+  });
   const admission = new Admission(config, { verify: deps.verify, tickets: deps.tickets }, hub);
   const onSlowConsumer = () => metrics.slow.inc();
   const websocket = new WebSocketEndpoint({

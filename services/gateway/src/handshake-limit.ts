@@ -9,7 +9,12 @@ export function clientAddressOf(trustProxy: boolean | number | string): (req: In
       ? () => trustProxy
       : typeof trustProxy === 'number'
         ? (_address, hop) => hop < trustProxy
-        : proxyaddr.compile(trustProxy.split(',').map((part) => part.trim()).filter(Boolean));
+        : proxyaddr.compile(
+            trustProxy
+              .split(',')
+              .map((part) => part.trim())
+              .filter(Boolean),
+          );
   return (req) => proxyaddr(req, trust);
 }
 

@@ -62,7 +62,10 @@ async function setUp(lookup: BroadcastLookup = async () => []) {
   });
   const broker = new RecordingBroker();
   const written: number[] = [];
-  const hub = new Hub(broker, channels, lookup, createLogger('gateway', 'debug', logSink), { framesWritten: (count) => void written.push(count), delivered: () => {} });
+  const hub = new Hub(broker, channels, lookup, createLogger('gateway', 'debug', logSink), {
+    framesWritten: (count) => void written.push(count),
+    delivered: () => {},
+  });
   await hub.start();
   const connect = async (userId: string) => {
     const sink = recording();

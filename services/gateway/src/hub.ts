@@ -93,9 +93,11 @@ export class Hub {
   private chain(userId: string, step: () => Promise<void>): Promise<void> {
     const next = (this.pending.get(userId) ?? Promise.resolve()).then(step, step);
     this.pending.set(userId, next);
-    void next.finally(() => {
-      if (this.pending.get(userId) === next) this.pending.delete(userId);
-    }).catch(() => {});
+    void next
+      .finally(() => {
+        if (this.pending.get(userId) === next) this.pending.delete(userId);
+      })
+      .catch(() => {});
     return next;
   }
 

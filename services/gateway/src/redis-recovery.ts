@@ -30,7 +30,9 @@ export function recoverAfterRedisOutages(deps: RedisRecoveryDeps): void {
     logger.info({ connections: hub.size }, 'redis subscriptions restored; resyncing connections');
     for (const connection of hub.all()) {
       if (!connection.replaying) {
-        deps.replayer.replay(connection, connection.lastSeq).catch((error: unknown) => logger.warn({ err: (error as Error).message, user: connection.userId }, 'resync failed'));
+        deps.replayer
+          .replay(connection, connection.lastSeq)
+          .catch((error: unknown) => logger.warn({ err: (error as Error).message, user: connection.userId }, 'resync failed'));
       }
     }
   });

@@ -38,9 +38,11 @@ export class Replayer {
       () => this.run(connection, since, knownLastSeq),
     );
     connection.replayQueue = run;
-    void run.finally(() => {
-      if (connection.replayQueue === run) connection.replayQueue = undefined;
-    }).catch(() => {});
+    void run
+      .finally(() => {
+        if (connection.replayQueue === run) connection.replayQueue = undefined;
+      })
+      .catch(() => {});
     return run;
   }
 

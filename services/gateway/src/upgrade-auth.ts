@@ -8,7 +8,10 @@ export const BEARER_PROTOCOL_PREFIX = 'bearer.';
 /** A refusal carries the error the SSE endpoint answers; WebSockets close 1011 for a 5xx, 1008 for the rest. */
 export type Authenticated = { ok: true; principal: Principal; since: number | undefined } | { ok: false; error: AppError };
 
-const refused = (code: 'validation_failed' | 'unauthorized' | 'forbidden' | 'redis_unavailable', reason: string) => ({ ok: false as const, error: new AppError(code, reason) });
+const refused = (code: 'validation_failed' | 'unauthorized' | 'forbidden' | 'redis_unavailable', reason: string) => ({
+  ok: false as const,
+  error: new AppError(code, reason),
+});
 
 /** What a gateway checks credentials with. */
 export interface Credentials {
@@ -60,7 +63,12 @@ async function redeem(tickets: ConnectTickets, ticket: string): Promise<Authenti
  * origin allowlist, the `since` parameter, and a token or a one-time ticket (not both: a request
  * carrying two credentials is refused rather than guessed at).
  */
-export async function authenticate(req: IncomingMessage, query: URLSearchParams, credentials: Credentials, allowedOrigins: readonly string[]): Promise<Authenticated> {
+export async function authenticate(
+  req: IncomingMessage,
+  query: URLSearchParams,
+  credentials: Credentials,
+  allowedOrigins: readonly string[],
+): Promise<Authenticated> {
   const origin = req.headers.origin;
   if (origin && allowedOrigins.length > 0 && !allowedOrigins.includes(origin)) {
     return refused('forbidden', 'origin not allowed');

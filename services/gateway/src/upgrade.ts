@@ -109,7 +109,13 @@ export class WebSocketEndpoint {
     const { pathname, query } = requestTarget(req);
     const draining = this.deps.draining();
     if (pathname !== '/v1/ws' || draining) {
-      socket.end(rawErrorResponse(draining ? new AppError('draining', 'the gateway is draining; connect to another') : new AppError('not_found', `no websocket endpoint at ${pathname}`)));
+      socket.end(
+        rawErrorResponse(
+          draining
+            ? new AppError('draining', 'the gateway is draining; connect to another')
+            : new AppError('not_found', `no websocket endpoint at ${pathname}`),
+        ),
+      );
       return;
     }
     this.admit(req, socket, head, query).catch((error: unknown) => {

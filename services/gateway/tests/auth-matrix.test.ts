@@ -7,7 +7,8 @@ import { openSse, startCluster, TestSocket, type Cluster } from './cluster.ts';
 // The REST API's authorization matrix, repeated where a stream is opened: both gateways, WebSocket
 // (token in the query and in the subprotocol) and SSE, with tokens and with one-time tickets.
 
-const unsigned = (claims: object) => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+const unsigned = (claims: object) =>
+  `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3_600;
 
 type Way = 'ws-query' | 'ws-protocol' | 'sse';
@@ -16,7 +17,9 @@ const ways: Way[] = ['ws-query', 'ws-protocol', 'sse'];
 /** Opens a stream one way; answers the close code (WebSocket) or HTTP status (SSE), and the greeting if any. */
 async function attempt(gatewayUrl: string, way: Way, credential: { token?: string; ticket?: string }, headers: Record<string, string> = {}) {
   if (way === 'sse') {
-    const query = new URLSearchParams(credential.ticket !== undefined ? { ticket: credential.ticket } : credential.token !== undefined ? { token: credential.token } : {});
+    const query = new URLSearchParams(
+      credential.ticket !== undefined ? { ticket: credential.ticket } : credential.token !== undefined ? { token: credential.token } : {},
+    );
     const stream = await openSse(gatewayUrl, `/v1/sse?${query}`, headers);
     if (stream.status !== 200) {
       const body = await eventually(() => JSON.parse(stream.chunks.join('')) as { error: { code: string } });

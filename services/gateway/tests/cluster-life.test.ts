@@ -69,7 +69,11 @@ describe('Redis outage at a gateway', () => {
     const redisUrl = new URL(c.h.config.REDIS_URL);
     const proxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
     await proxy.start();
-    const flaky = await startGateway({ ...c.h.config, GATEWAY_ID: 'gw-flaky', REDIS_URL: proxy.urlFor(c.h.config.REDIS_URL) }, createLogger('gateway', 'silent'), 0);
+    const flaky = await startGateway(
+      { ...c.h.config, GATEWAY_ID: 'gw-flaky', REDIS_URL: proxy.urlFor(c.h.config.REDIS_URL) },
+      createLogger('gateway', 'silent'),
+      0,
+    );
     try {
       const user = uniqueId('blip');
       const socket = new TestSocket(flaky.url, { token: c.h.userToken(user) });

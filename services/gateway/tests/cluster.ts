@@ -38,7 +38,10 @@ export class TestSocket {
   readonly opened: Promise<void>;
   readonly closedPromise: Promise<number>;
 
-  constructor(url: string, options: { token?: string; since?: number; protocol?: boolean; query?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  constructor(
+    url: string,
+    options: { token?: string; since?: number; protocol?: boolean; query?: Record<string, string>; headers?: Record<string, string> } = {},
+  ) {
     const target = new URL('/v1/ws', url.replace(/^http/, 'ws'));
     if (options.since !== undefined) target.searchParams.set('since', String(options.since));
     if (options.token && !options.protocol) target.searchParams.set('token', options.token);

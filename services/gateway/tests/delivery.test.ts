@@ -67,7 +67,10 @@ describe('live delivery across gateways', () => {
     const removed = await c.h.request('POST', '/v1/notifications/delete', { token, body: { ids: [ids[3]] } });
     expect(removed.body).toEqual({ deleted: 1 });
     for (const socket of [tab, phone]) {
-      await socket.waitFor((frames) => frames.filter((f) => f.type === 'notification_deleted').length === 2 && frames.at(-1)?.type === 'unread_count' && frames.at(-1)?.count === 0);
+      await socket.waitFor(
+        (frames) =>
+          frames.filter((f) => f.type === 'notification_deleted').length === 2 && frames.at(-1)?.type === 'unread_count' && frames.at(-1)?.count === 0,
+      );
       const deletions = socket.frames.filter((f) => f.type === 'notification_deleted').map((f) => [...f.ids].sort());
       expect(deletions).toEqual([[ids[0], ids[1], ids[2]].sort(), [ids[3]]]);
     }

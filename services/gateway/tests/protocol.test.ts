@@ -166,7 +166,12 @@ describe('operations', () => {
     expect(stats).toMatchObject({ gateway_id: 'gw-0', connections: expect.any(Number), rss_bytes: expect.any(Number) });
     expect(stats.connections).toBeGreaterThanOrEqual(1);
     const metrics = await (await fetch(`${url()}/metrics`)).text();
-    for (const name of ['tidings_ws_connections', 'tidings_ws_messages_sent_total', 'tidings_delivery_latency_seconds', 'tidings_ws_slow_consumer_closes_total']) {
+    for (const name of [
+      'tidings_ws_connections',
+      'tidings_ws_messages_sent_total',
+      'tidings_delivery_latency_seconds',
+      'tidings_ws_slow_consumer_closes_total',
+    ]) {
       expect(metrics).toContain(name);
     }
     expect((await fetch(`${url()}/readyz`)).status).toBe(200);

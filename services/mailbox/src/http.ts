@@ -45,7 +45,9 @@ function route(store: MessageStore, req: IncomingMessage, res: ServerResponse): 
   }
   if (messagePage && method === 'GET') {
     const message = store.get(messagePage[1]!);
-    return message ? sendHtml(res, 200, messagePageHtml(message)) : sendHtml(res, 404, layout('Not found', '<p>No such message (it may have been cleared).</p>'));
+    return message
+      ? sendHtml(res, 200, messagePageHtml(message))
+      : sendHtml(res, 404, layout('Not found', '<p>No such message (it may have been cleared).</p>'));
   }
   if (path === '/api/messages') {
     if (method === 'GET') return sendJson(res, 200, store.list().map(toJson));

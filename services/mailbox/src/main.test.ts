@@ -51,8 +51,16 @@ describe('dev mailbox', () => {
   it('keeps a message sent by the real Mailer and shows it over /api/messages', async () => {
     const secret = 'mailbox-test-secret-0123456789';
     const link = unsubscribeUrl('http://localhost:3000', signUnsubscribe(secret, { userId: 'alice', type: 'comment.created' }));
-    const renderer = new EmailRenderer({ branding: { productName: 'Tidings', color: '#0f766e', footerAddress: 'Nowhere 1', publicUrl: 'http://localhost:3000' } });
-    const email = await renderer.render({ type: 'comment.created', title: 'Ann replied <script>x()</script>', body: 'Looks good', actionUrl: '/c/1', unsubscribeUrl: link });
+    const renderer = new EmailRenderer({
+      branding: { productName: 'Tidings', color: '#0f766e', footerAddress: 'Nowhere 1', publicUrl: 'http://localhost:3000' },
+    });
+    const email = await renderer.render({
+      type: 'comment.created',
+      title: 'Ann replied <script>x()</script>',
+      body: 'Looks good',
+      actionUrl: '/c/1',
+      unsubscribeUrl: link,
+    });
     const mailer = new Mailer({ url: `smtp://127.0.0.1:${mailbox.smtpPort}`, from: 'Tidings <notifications@tidings.test>' });
     try {
       const sent = await mailer.send({ to: 'Alice <alice@example.test>', ...email, headers: unsubscribeHeaders(link) });
@@ -112,7 +120,7 @@ describe('dev mailbox', () => {
     expect((await fetch(`${base}/api/messages/${message!.id}`)).status).toBe(200);
   });
 
-  it('clears all messages with DELETE /api/messages and with the page\'s button', async () => {
+  it("clears all messages with DELETE /api/messages and with the page's button", async () => {
     await sendRaw({ subject: 'to be cleared', text: 'x' });
     expect(await apiMessages()).toHaveLength(1);
     const cleared = await fetch(`${base}/api/messages`, { method: 'DELETE' });

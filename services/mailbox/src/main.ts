@@ -27,7 +27,11 @@ export interface Mailbox {
   close(): Promise<void>;
 }
 
-function listen(server: { listen(port: number, host: string, callback: () => void): unknown; once(event: 'error', listener: (error: Error) => void): unknown }, port: number, host: string): Promise<void> {
+function listen(
+  server: { listen(port: number, host: string, callback: () => void): unknown; once(event: 'error', listener: (error: Error) => void): unknown },
+  port: number,
+  host: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -36,7 +36,12 @@ function addressText(value: AddressObject | AddressObject[] | undefined): string
 function headerStrings(parsed: ParsedMail): Record<string, string> {
   const raw: Record<string, string[]> = {};
   for (const { key, line } of parsed.headerLines) {
-    (raw[key] ??= []).push(line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim());
+    (raw[key] ??= []).push(
+      line
+        .slice(line.indexOf(':') + 1)
+        .replace(/\r?\n(?=[ \t])/g, '')
+        .trim(),
+    );
   }
   const headers: Record<string, string> = {};
   for (const [key, lines] of Object.entries(raw)) {

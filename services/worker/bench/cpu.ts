@@ -79,7 +79,17 @@ export function startCpuWindow(workerPid: number): () => CpuShares | undefined {
     const seconds = (performance.now() - started) / 1000;
     const machine = machineTicks();
     const share = (key: 'idle' | 'kernel') => (machine[key] - machineBefore[key]) / TICKS_PER_SECOND / seconds;
-    const shares: CpuShares = { worker: 0, bench: 0, postgres: 0, redis: 0, other: 0, kernel: share('kernel'), idle: share('idle'), workerSeconds: 0, busiestOthers: [] };
+    const shares: CpuShares = {
+      worker: 0,
+      bench: 0,
+      postgres: 0,
+      redis: 0,
+      other: 0,
+      kernel: share('kernel'),
+      idle: share('idle'),
+      workerSeconds: 0,
+      busiestOthers: [],
+    };
     const others: [string, number][] = [];
     for (const [pid, now] of snapshot(workerPid)) {
       const ticks = now.ticks - (before.get(pid)?.ticks ?? 0); // a process born during the window counts in full
@@ -88,7 +98,10 @@ export function startCpuWindow(workerPid: number): () => CpuShares | undefined {
       if (now.group === 'worker') shares.workerSeconds = ticks / TICKS_PER_SECOND;
       if (now.group === 'other' && cores >= 0.02) others.push([`${now.comm} (${pid}) ${cores.toFixed(2)}`, cores]);
     }
-    shares.busiestOthers = others.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([label]) => label);
+    shares.busiestOthers = others
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([label]) => label);
     return shares;
   };
 }
@@ -109,5 +122,7 @@ const DISTURBED_CORES = 0.25;
 export function checkQuiet(label: string, shares: CpuShares | undefined): void {
   if (!shares || shares.other < DISTURBED_CORES) return;
   disturbed.push(`${label} (${shares.other.toFixed(2)} cores)`);
-  console.log(`  WARNING: other processes used ${shares.other.toFixed(2)} cores during "${label}" (${shares.busiestOthers.join(', ')}); its figures are disturbed`);
+  console.log(
+    `  WARNING: other processes used ${shares.other.toFixed(2)} cores during "${label}" (${shares.busiestOthers.join(', ')}); its figures are disturbed`,
+  );
 }

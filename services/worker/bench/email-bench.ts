@@ -68,7 +68,14 @@ const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 function table(rows: string[][]): string {
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]! + 3)).join('').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]! + 3))
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The creating side of the API, in this process: same publisher, queue and email outbox wiring. */
@@ -131,7 +138,10 @@ async function checkDelivery(driver: Driver, sink: SmtpSink, domain: string): Pr
 
 /** The worker's own view: outcomes and the SMTP send time (Mailer.send), from /metrics. */
 async function workerMetrics(worker: WorkerChild): Promise<string> {
-  const text = await fetch(`${worker.url}/metrics`).then((res) => res.text(), () => '');
+  const text = await fetch(`${worker.url}/metrics`).then(
+    (res) => res.text(),
+    () => '',
+  );
   const outcomes = [...text.matchAll(/^tidings_email_sent_total\{[^}]*status="(\w+)"[^}]*\} (\d+)/gm)].map(([, status, count]) => `${status} ${count}`);
   const sum = Number(/^tidings_email_send_duration_seconds_sum(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1]);
   const count = Number(/^tidings_email_send_duration_seconds_count(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1]);
@@ -204,7 +214,9 @@ async function main(): Promise<void> {
     const concurrency = workerConfig.EMAIL_CONCURRENCY;
     const connections = Math.min(concurrency, 10);
     worker = await timed('start the worker child and wait for /readyz', () => startWorkerChild(workerEnv, { cpuProfile: options.cpuProfile }));
-    console.log(`  worker pid ${worker.pid}, EMAIL_CONCURRENCY ${concurrency}, ${connections} pooled SMTP connections, LOG_LEVEL ${options.logLevel}; sink ${sink.url}`);
+    console.log(
+      `  worker pid ${worker.pid}, EMAIL_CONCURRENCY ${concurrency}, ${connections} pooled SMTP connections, LOG_LEVEL ${options.logLevel}; sink ${sink.url}`,
+    );
     driver = startDriver(config, databaseUrl, prefix);
     const stopIdle = startCpuWindow(worker.pid);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -213,7 +225,9 @@ async function main(): Promise<void> {
     if (options.warmupEmails > 0) {
       console.log(`\nwarm-up (not measured): drain ${fmtInt(options.warmupEmails)} emails, so the worker's first templates compile and its code is optimised`);
       const warm = await drainBacklog(driver, sink, worker.pid, options.warmupEmails, WARM_ROLE);
-      console.log(`  ${fmtInt(warm.arrived)} accepted in ${warm.seconds.toFixed(2)} s: ${fmtInt(warm.perSecond)} emails/s; per second: ${warm.perSecondSeries.join(' ')}`);
+      console.log(
+        `  ${fmtInt(warm.arrived)} accepted in ${warm.seconds.toFixed(2)} s: ${fmtInt(warm.perSecond)} emails/s; per second: ${warm.perSecondSeries.join(' ')}`,
+      );
     }
 
     console.log(`\nthroughput: drain a backlog of ${fmtInt(options.emails)} emails`);
@@ -228,7 +242,9 @@ async function main(): Promise<void> {
 
     console.log(`\nlatency: ${options.rate} emails/s for ${options.seconds} s (after ${options.warmup} s unmeasured), one single-recipient send each`);
     const steady = await steadyLoad(driver, sink, worker.pid, options);
-    console.log(`  ${fmtInt(steady.arrived)} of ${fmtInt(steady.measured)} measured emails arrived; create errors ${steady.createErrors}; driver lag max ${fmtMs(steady.launchLagMax)}`);
+    console.log(
+      `  ${fmtInt(steady.arrived)} of ${fmtInt(steady.measured)} measured emails arrived; create errors ${steady.createErrors}; driver lag max ${fmtMs(steady.launchLagMax)}`,
+    );
     console.log(`  create called → accepted at the sink: ${fmtLatencies(steady.endToEnd)}`);
     console.log(`  create returned (jobs enqueued) → accepted: ${fmtLatencies(steady.fromEnqueued)}`);
     console.log(`  create (transaction, publish, enqueue): ${fmtLatencies(steady.create)}`);
@@ -250,9 +266,17 @@ async function main(): Promise<void> {
     console.log(
       table([
         ['figure', 'result', 'goal'],
-        [`throughput, backlog of ${fmtInt(options.emails)}`, `${fmtInt(drain.perSecond)} emails/s (${drain.seconds.toFixed(1)} s)`, `≥ ${GOAL_PER_SECOND}/s: ${mark(drain.perSecond >= GOAL_PER_SECOND)}`],
+        [
+          `throughput, backlog of ${fmtInt(options.emails)}`,
+          `${fmtInt(drain.perSecond)} emails/s (${drain.seconds.toFixed(1)} s)`,
+          `≥ ${GOAL_PER_SECOND}/s: ${mark(drain.perSecond >= GOAL_PER_SECOND)}`,
+        ],
         ['worker CPU while draining', cpuPerEmail(drain.cpu, drain.arrived), '(info)'],
-        [`latency at ${options.rate}/s, create → SMTP accepted`, fmtLatencies(steady.endToEnd), `p95 < ${fmtMs(GOAL_P95_MS)}: ${mark(steady.endToEnd.p95 < GOAL_P95_MS)}`],
+        [
+          `latency at ${options.rate}/s, create → SMTP accepted`,
+          fmtLatencies(steady.endToEnd),
+          `p95 < ${fmtMs(GOAL_P95_MS)}: ${mark(steady.endToEnd.p95 < GOAL_P95_MS)}`,
+        ],
         [`worker CPU at ${options.rate}/s`, cpuPerEmail(steady.cpu, steady.measured), '(info)'],
         [
           'every email exactly once',

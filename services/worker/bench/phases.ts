@@ -78,7 +78,9 @@ export async function drainBacklog(driver: Driver, sink: SmtpSink, workerPid: nu
   const created = await send(driver, { roles: [role] });
   const createSeconds = (performance.now() - createStarted) / 1000;
   const queued = await driver.queue.count();
-  console.log(`  broadcast to ${created.result.recipient_count} recipients created and enqueued in ${createSeconds.toFixed(2)} s; ${queued} jobs waiting (queue paused)`);
+  console.log(
+    `  broadcast to ${created.result.recipient_count} recipients created and enqueued in ${createSeconds.toFixed(2)} s; ${queued} jobs waiting (queue paused)`,
+  );
   if (queued !== emails) throw new Error(`expected ${emails} email jobs in the queue, found ${queued}`);
 
   const before = sink.messages.length;
@@ -158,7 +160,12 @@ interface Sent {
  * time whether or not earlier ones finished), each to its own recipient; the first `warmup`
  * seconds are not measured. Latency runs from the scheduled create to the sink's acceptance.
  */
-export async function steadyLoad(driver: Driver, sink: SmtpSink, workerPid: number, options: { rate: number; seconds: number; warmup: number }): Promise<SteadyResult> {
+export async function steadyLoad(
+  driver: Driver,
+  sink: SmtpSink,
+  workerPid: number,
+  options: { rate: number; seconds: number; warmup: number },
+): Promise<SteadyResult> {
   const warmupCount = Math.round(options.rate * options.warmup);
   const total = warmupCount + Math.round(options.rate * options.seconds);
   const sent = new Map<string, Sent>();

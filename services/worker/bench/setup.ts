@@ -49,7 +49,11 @@ export async function seedRecipients(url: string, counts: { warm: number; bulk: 
   const { sql } = database;
   try {
     await sql`insert into notification_types (key, description, default_email) values (${BENCH_TYPE}, 'email benchmark', true)`;
-    for (const [kind, role, count] of [['warm', WARM_ROLE, counts.warm], ['bulk', BULK_ROLE, counts.bulk], ['steady', null, counts.steady]] as const) {
+    for (const [kind, role, count] of [
+      ['warm', WARM_ROLE, counts.warm],
+      ['bulk', BULK_ROLE, counts.bulk],
+      ['steady', null, counts.steady],
+    ] as const) {
       await sql`
         insert into recipients (id, email, name, roles)
         select ${kind} || '-' || n, ${kind} || '-' || n || '@bench.test', 'Bench User ' || n, ${role === null ? [] : [role]}::text[]

@@ -93,7 +93,8 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
         return await write();
       } catch (error) {
         if (!isDatabaseUnavailable(error)) throw error;
-        if (attempt === 1) logger.warn({ email: id, err: (error as Error).message }, 'email sent but not yet recorded: postgres unavailable; retrying the write');
+        if (attempt === 1)
+          logger.warn({ email: id, err: (error as Error).message }, 'email sent but not yet recorded: postgres unavailable; retrying the write');
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
       }
     }

@@ -6,10 +6,42 @@ import { Redis } from 'ioredis';
 import { RedisBroker, RedisOfflineQueue, channelsFor } from '@tidings/cluster';
 import { emailBranding, type Config } from '@tidings/config';
 import { createDatabase, prepareDatabase } from '@tidings/db';
-import { EventPublisher, dueScheduled, openDigests, relayUnpublished, releaseScheduled, rollUpMinutes, unenqueuedEmails, type CreateDeps } from '@tidings/domain';
+import {
+  EventPublisher,
+  dueScheduled,
+  openDigests,
+  relayUnpublished,
+  releaseScheduled,
+  rollUpMinutes,
+  unenqueuedEmails,
+  type CreateDeps,
+} from '@tidings/domain';
 import { EmailRenderer, Mailer } from '@tidings/email';
-import { bullEmailOutbox, bullPrefix, emailQueue, maintenanceJobs, queueMarkerKey, queueNames, releaseJobSchema, type EmailJob, type ReleaseJob } from '@tidings/jobs';
-import { AppError, createLogger, createOpsHandler, createRedis, createRegistry, guardHttpServer, httpServerOptions, metricFactories, readinessChecks, runService, sendError, type Logger } from '@tidings/server-kit';
+import {
+  bullEmailOutbox,
+  bullPrefix,
+  emailQueue,
+  maintenanceJobs,
+  queueMarkerKey,
+  queueNames,
+  releaseJobSchema,
+  type EmailJob,
+  type ReleaseJob,
+} from '@tidings/jobs';
+import {
+  AppError,
+  createLogger,
+  createOpsHandler,
+  createRedis,
+  createRegistry,
+  guardHttpServer,
+  httpServerOptions,
+  metricFactories,
+  readinessChecks,
+  runService,
+  sendError,
+  type Logger,
+} from '@tidings/server-kit';
 import { emailDelivery } from './email.ts';
 import { RedisDataLossWatch } from './redis-data-loss.ts';
 
@@ -44,7 +76,11 @@ export interface WorkerOptions {
 }
 
 /** Wires config → clients → queues and workers → health server. Used by `main` and the tests. */
-export async function startWorker(config: Config, logger: Logger = createLogger('worker', config.LOG_LEVEL), options: WorkerOptions = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config,
+  logger: Logger = createLogger('worker', config.LOG_LEVEL),
+  options: WorkerOptions = {},
+): Promise<RunningWorker> {
   const port = options.port ?? config.WORKER_PORT;
   const database = createDatabase(config.DATABASE_URL, { max: 5, applicationName: 'tidings-worker' });
   const redis = createRedis(config.REDIS_URL, logger, { name: 'worker', failFast: true });
@@ -52,7 +88,13 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const bullConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'worker-bull' });
   bullConnection.on('error', () => {});
   const broker = new RedisBroker(redis, () => createRedis(config.REDIS_URL, logger, { name: 'worker-sub' }), logger);
-  const publisher = new EventPublisher(broker, channelsFor(config.REDIS_PREFIX), database.sql, logger, new RedisOfflineQueue(redis, config.REDIS_PREFIX, config.OFFLINE_QUEUE_SIZE));
+  const publisher = new EventPublisher(
+    broker,
+    channelsFor(config.REDIS_PREFIX),
+    database.sql,
+    logger,
+    new RedisOfflineQueue(redis, config.REDIS_PREFIX, config.OFFLINE_QUEUE_SIZE),
+  );
   const registry = createRegistry('worker');
   const republished = metricFactories.outboxRepublished(registry);
   const created = metricFactories.notificationsCreated(registry);
@@ -91,8 +133,16 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     await maintenance.upsertJobScheduler(maintenanceJobs.emailRelay, { every: EMAIL_RELAY_EVERY_MS }, { name: maintenanceJobs.emailRelay, opts: sweepOpts });
     await maintenance.upsertJobScheduler(maintenanceJobs.statsRollup, { every: STATS_ROLLUP_EVERY_MS }, { name: maintenanceJobs.statsRollup, opts: sweepOpts });
     const digestOpts = { removeOnComplete: 100, removeOnFail: 100, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } };
-    await maintenance.upsertJobScheduler(maintenanceJobs.digestDaily, { pattern: config.DIGEST_DAILY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestDaily, opts: digestOpts });
-    await maintenance.upsertJobScheduler(maintenanceJobs.digestWeekly, { pattern: config.DIGEST_WEEKLY_CRON, tz: config.DIGEST_TZ }, { name: maintenanceJobs.digestWeekly, opts: digestOpts });
+    await maintenance.upsertJobScheduler(
+      maintenanceJobs.digestDaily,
+      { pattern: config.DIGEST_DAILY_CRON, tz: config.DIGEST_TZ },
+      { name: maintenanceJobs.digestDaily, opts: digestOpts },
+    );
+    await maintenance.upsertJobScheduler(
+      maintenanceJobs.digestWeekly,
+      { pattern: config.DIGEST_WEEKLY_CRON, tz: config.DIGEST_TZ },
+      { name: maintenanceJobs.digestWeekly, opts: digestOpts },
+    );
   }
   await installSchedulers();
   /** Emails this process is sending right now: a recovery must not queue them a second time. */
@@ -119,7 +169,10 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
         const rolled = await rollUpMinutes(database.sql);
         // Each tick counts the minute or so that closed since the last; only a catch-up is news.
         const level = rolled.minutes > 2 ? 'info' : 'debug';
-        logger[level]({ minutes: rolled.minutes, rows: rolled.rows, pruned: rolled.pruned, until: rolled.rolledUntil }, 'stats rollup: closed minutes counted for the admin charts');
+        logger[level](
+          { minutes: rolled.minutes, rows: rolled.rows, pruned: rolled.pruned, until: rolled.rolledUntil },
+          'stats rollup: closed minutes counted for the admin charts',
+        );
       } else if (job.name === maintenanceJobs.digestDaily || job.name === maintenanceJobs.digestWeekly) {
         const period = job.name === maintenanceJobs.digestDaily ? 'daily' : 'weekly';
         const ids = await openDigests(database.sql, period, new Date());
@@ -138,17 +191,21 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   } else {
     mailer = new Mailer({ url: config.SMTP_URL, from: config.EMAIL_FROM, maxConnections: Math.min(config.EMAIL_CONCURRENCY, 10), sendDuration });
     const renderer = new EmailRenderer({ branding: emailBranding(config) });
-    emailWorker = new Worker<EmailJob>(queueNames.email, emailDelivery({ sql: database.sql, renderer, mailer, config, logger, outcomes, inHand, holdSending: (ms) => emails.rateLimit(ms) }), {
-      connection: bullConnection,
-      prefix,
-      concurrency: config.EMAIL_CONCURRENCY,
-      lockDuration: options.emailLockMs ?? 15_000,
-      stalledInterval: options.stalledCheckMs ?? 10_000,
-      // A worker that dies mid-send leaves its job stalled; it is tried again, not failed.
-      maxStalledCount: 5,
-      // No limit in practice; BullMQ honours a hold (the SMTP server away) only on a limited queue.
-      limiter: { max: 1_000_000, duration: 1_000 },
-    });
+    emailWorker = new Worker<EmailJob>(
+      queueNames.email,
+      emailDelivery({ sql: database.sql, renderer, mailer, config, logger, outcomes, inHand, holdSending: (ms) => emails.rateLimit(ms) }),
+      {
+        connection: bullConnection,
+        prefix,
+        concurrency: config.EMAIL_CONCURRENCY,
+        lockDuration: options.emailLockMs ?? 15_000,
+        stalledInterval: options.stalledCheckMs ?? 10_000,
+        // A worker that dies mid-send leaves its job stalled; it is tried again, not failed.
+        maxStalledCount: 5,
+        // No limit in practice; BullMQ honours a hold (the SMTP server away) only on a limited queue.
+        limiter: { max: 1_000_000, duration: 1_000 },
+      },
+    );
   }
   for (const worker of [scheduledWorker, maintenanceWorker, ...(emailWorker ? [emailWorker] : [])]) {
     worker.on('failed', (job, error) => logger.warn({ job: job?.name, id: job?.id, err: error.message }, 'job failed'));

@@ -37,7 +37,10 @@ async function sendToMany(label: string): Promise<string[]> {
   const { sql } = h.api.deps.database;
   const ids = Array.from({ length: EMAILS }, (_, i) => `${uniqueId(label)}-${i}`);
   await sql`insert into recipients (id, email) select id, id || '@example.com' from unnest(${ids}::text[]) as u(id)`;
-  const created = await h.request('POST', '/v1/notifications', { token: h.service, body: { to: { user_ids: ids }, type: 'statement', title: 'Your statement' } });
+  const created = await h.request('POST', '/v1/notifications', {
+    token: h.service,
+    body: { to: { user_ids: ids }, type: 'statement', title: 'Your statement' },
+  });
   expect(created.status).toBe(201);
   return ids;
 }

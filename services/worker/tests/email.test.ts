@@ -66,7 +66,10 @@ async function recipient(label: string, domain = 'example.com', preferences?: Re
 }
 
 async function send(userId: string, body: Record<string, unknown> = {}): Promise<{ broadcast_id: string; notification_ids: string[] }> {
-  const created = await h.request('POST', '/v1/notifications', { token: h.service, body: { to: { user_ids: [userId] }, type: 'invoice', title: 'Invoice ready', ...body } });
+  const created = await h.request('POST', '/v1/notifications', {
+    token: h.service,
+    body: { to: { user_ids: [userId] }, type: 'invoice', title: 'Invoice ready', ...body },
+  });
   expect(created.status, JSON.stringify(created.body)).toBeLessThan(300);
   return created.body;
 }
@@ -109,7 +112,12 @@ describe('notification emails', () => {
     expect(message!.messageId).toBe(`<${log!.id}@localhost>`);
 
     const admin = await h.request('GET', `/v1/admin/email-logs?user_id=${ada.id}`, { token: h.admin });
-    expect(admin.body.items[0]).toMatchObject({ status: 'sent', to: ada.address, subject: 'Invoice <script>alert(1)</script>', broadcast_id: created.broadcast_id });
+    expect(admin.body.items[0]).toMatchObject({
+      status: 'sent',
+      to: ada.address,
+      subject: 'Invoice <script>alert(1)</script>',
+      broadcast_id: created.broadcast_id,
+    });
   });
 
   it('stop after the one-click unsubscribe POST from the List-Unsubscribe header', async () => {
@@ -212,7 +220,9 @@ describe('notification emails', () => {
       expect(logs[0]?.status).toBe('sent');
       return logs;
     });
-    const matched = await recordEmailEvents(h.api.deps.database.sql, [{ type: 'bounced', email: gus.address, messageId: log!.provider_message_id!, reason: '5.1.1 no such user' }]);
+    const matched = await recordEmailEvents(h.api.deps.database.sql, [
+      { type: 'bounced', email: gus.address, messageId: log!.provider_message_id!, reason: '5.1.1 no such user' },
+    ]);
     expect(matched).toBe(1);
     expect((await logsOf(gus.id))[0]).toMatchObject({ status: 'bounced', error: 'bounced: 5.1.1 no such user' });
   });
@@ -282,7 +292,12 @@ describe('digests', () => {
     for (const absent of ['Already read', 'New sign-in', 'Not an email type']) expect(digest.html).not.toContain(absent);
     expect(digest.text).toContain('- First invoice');
     expect(digest.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
-    await eventually(async () => expect((await logsOf(jo.id)).map((log) => [log.kind, log.status])).toEqual([['notification', 'sent'], ['digest', 'sent']]));
+    await eventually(async () =>
+      expect((await logsOf(jo.id)).map((log) => [log.kind, log.status])).toEqual([
+        ['notification', 'sent'],
+        ['digest', 'sent'],
+      ]),
+    );
 
     // The next run covers only what came after this one.
     await maintenance.add(maintenanceJobs.digestDaily, {});

@@ -66,7 +66,11 @@ export class SmtpSink {
         simpleParser(stream).then(
           (parsed) => {
             const headers: Record<string, string> = {};
-            for (const { key, line } of parsed.headerLines) headers[key] = line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim();
+            for (const { key, line } of parsed.headerLines)
+              headers[key] = line
+                .slice(line.indexOf(':') + 1)
+                .replace(/\r?\n(?=[ \t])/g, '')
+                .trim();
             this.messages.push({
               messageId: parsed.messageId ?? '',
               to,

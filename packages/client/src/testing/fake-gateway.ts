@@ -148,7 +148,10 @@ export class FakeGateway {
 
   private openWs(req: IncomingMessage, socket: WebSocket): void {
     const url = new URL(req.url ?? '/', this.url);
-    const protocol = req.headers['sec-websocket-protocol']?.split(',').map((p) => p.trim()).find((p) => p.startsWith('bearer.'));
+    const protocol = req.headers['sec-websocket-protocol']
+      ?.split(',')
+      .map((p) => p.trim())
+      .find((p) => p.startsWith('bearer.'));
     const token = url.searchParams.get('token') ?? protocol?.slice('bearer.'.length);
     const record: WsRecord = { socket, url, token, protocol, since: parseSeq(url.searchParams.get('since')), received: [] };
     this.ws.push(record);
@@ -198,7 +201,9 @@ export class FakeGateway {
       return;
     }
     if (this.options.tooManyStreams()) {
-      res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'rate_limited', message: 'too many connections for this user' } }));
+      res
+        .writeHead(429, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'rate_limited', message: 'too many connections for this user' } }));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

@@ -112,8 +112,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     get: (path, query) => request('GET', withQuery(path, query), undefined),
-    post: (path, body, opts) =>
-      request('POST', path, body, opts?.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}),
+    post: (path, body, opts) => request('POST', path, body, opts?.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}),
     put: (path, body) => request('PUT', path, body),
     delete: (path) => request<void>('DELETE', path, undefined),
   };

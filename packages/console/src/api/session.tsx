@@ -75,10 +75,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setCurrent(fromToken(token));
   }, []);
 
-  const api = useMemo(
-    () => (current ? createApiClient({ token: current.token, onUnauthorized: () => signOut('expired') }) : null),
-    [current, signOut],
-  );
+  const api = useMemo(() => (current ? createApiClient({ token: current.token, onUnauthorized: () => signOut('expired') }) : null), [current, signOut]);
 
   const value = useMemo(() => ({ current, api, reason, signIn, signOut }), [current, api, reason, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

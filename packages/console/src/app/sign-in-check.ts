@@ -2,10 +2,7 @@ import { ApiError, createApiClient } from '../api/client.ts';
 import { readTokenClaims } from '../api/token.ts';
 
 /** Why a token was refused, with what the sign-in screen needs to say so. */
-export type TokenProblem =
-  | { kind: 'not-admin'; sub: string; roles: string[] }
-  | { kind: 'invalid' }
-  | { kind: 'other'; error: unknown };
+export type TokenProblem = { kind: 'not-admin'; sub: string; roles: string[] } | { kind: 'invalid' } | { kind: 'other'; error: unknown };
 
 export class TokenRefused extends Error {
   readonly problem: TokenProblem;

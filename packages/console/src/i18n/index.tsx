@@ -69,10 +69,7 @@ export function useLocale(): LocaleContextValue {
 /** `t(key, vars)` over a catalog in the current locale; see `lookup` for plurals. */
 export function useStrings<E>(catalog: Catalog<E>): Translate<E> {
   const { locale } = useLocale();
-  return useCallback(
-    (key: StringKey<E>, vars?: Vars) => lookup(catalog[locale] as Record<string, string>, key, vars, locale),
-    [catalog, locale],
-  );
+  return useCallback((key: StringKey<E>, vars?: Vars) => lookup(catalog[locale] as Record<string, string>, key, vars, locale), [catalog, locale]);
 }
 
 export interface Format {

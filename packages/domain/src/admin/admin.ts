@@ -129,7 +129,10 @@ export class AdminQueries {
       const [row] = await tx.select({ status: b.status }).from(b).where(eq(b.id, id)).for('update');
       if (!row) throw notFound('broadcast');
       if (row.status !== 'scheduled') throw new AppError('conflict', `only a scheduled broadcast can be cancelled; this one is ${row.status}`);
-      await tx.update(b).set({ status: 'cancelled', updatedAt: dsql`now()` }).where(eq(b.id, id));
+      await tx
+        .update(b)
+        .set({ status: 'cancelled', updatedAt: dsql`now()` })
+        .where(eq(b.id, id));
       await tx
         .update(n)
         .set({ deletedAt: dsql`now()` })

@@ -150,7 +150,13 @@ export async function markRetrying(sql: Sql, id: string, error: string): Promise
   await sql`update email_logs set error = ${error} where id = ${id} and status = 'queued'`;
 }
 
-export async function markFinal(sql: Sql, id: string, status: 'failed' | 'suppressed', error: string, rendered?: { subject: string; template: string }): Promise<void> {
+export async function markFinal(
+  sql: Sql,
+  id: string,
+  status: 'failed' | 'suppressed',
+  error: string,
+  rendered?: { subject: string; template: string },
+): Promise<void> {
   await sql`
     update email_logs set status = ${status}, error = ${error},
       subject = coalesce(${rendered?.subject ?? null}, subject), template = coalesce(${rendered?.template ?? null}, template)

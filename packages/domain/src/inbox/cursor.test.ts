@@ -8,7 +8,10 @@ describe('cursors', () => {
   it('round-trips', () => {
     expect(decodeCursor(encodeCursor([42]), ['seq'])).toEqual([42]);
     expect(decodeCursor(encodeCursor(['2026-01-01T00:00:00.000Z', id]), ['timestamp', 'uuid'])).toEqual(['2026-01-01T00:00:00.000Z', id]);
-    expect(decodeCursor(encodeCursor(['2026-01-01T00:00:00.000Z', 'ann@example.com']), ['timestamp', 'text'])).toEqual(['2026-01-01T00:00:00.000Z', 'ann@example.com']);
+    expect(decodeCursor(encodeCursor(['2026-01-01T00:00:00.000Z', 'ann@example.com']), ['timestamp', 'text'])).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      'ann@example.com',
+    ]);
   });
 
   const refused: [string, CursorPart[]][] = [

@@ -46,7 +46,12 @@ export class Inbox {
     const wanted = query.limit + 1;
     const rows = query.q
       ? await this.search(conditions, containing(query.q), wanted)
-      : await this.database.db.select(notificationColumns).from(n).where(and(...conditions)).orderBy(desc(n.seq)).limit(wanted);
+      : await this.database.db
+          .select(notificationColumns)
+          .from(n)
+          .where(and(...conditions))
+          .orderBy(desc(n.seq))
+          .limit(wanted);
     const items = rows.slice(0, query.limit).map(toNotification);
     const last = items.at(-1);
     return { items, next_cursor: rows.length > query.limit && last ? encodeCursor([last.seq]) : null };
@@ -80,7 +85,12 @@ export class Inbox {
       .orderBy(desc(n.seq))
       .limit(SEARCH_WINDOW)
       .as('newest');
-    const read = await db.select().from(newest).where(or(dsql`${newest.hit}`, eq(newest.place, SEARCH_WINDOW))).orderBy(desc(newest.seq)).limit(wanted);
+    const read = await db
+      .select()
+      .from(newest)
+      .where(or(dsql`${newest.hit}`, eq(newest.place, SEARCH_WINDOW)))
+      .orderBy(desc(newest.seq))
+      .limit(wanted);
     const recent: NotificationRow[] = read.filter((row) => row.hit).map(({ place: _place, hit: _hit, ...row }) => row);
     const older = read.some((row) => row.place === SEARCH_WINDOW);
     if (recent.length === wanted || !older) return recent;
@@ -95,7 +105,10 @@ export class Inbox {
   }
 
   async get(userId: string, id: string): Promise<Notification> {
-    const [row] = await this.database.db.select(notificationColumns).from(n).where(and(visible(userId), eq(n.id, id)));
+    const [row] = await this.database.db
+      .select(notificationColumns)
+      .from(n)
+      .where(and(visible(userId), eq(n.id, id)));
     if (!row) throw notFound('notification');
     return toNotification(row);
   }
@@ -139,9 +152,7 @@ export class Inbox {
       .returning({ id: n.id });
     if (updated.length > 0) {
       await this.publisher.forget(userId);
-      await this.publisher.publish([
-        { kind: 'all_read', user_id: userId, type_filter: type ?? null, unread_count: await this.unreadCount(userId) },
-      ]);
+      await this.publisher.publish([{ kind: 'all_read', user_id: userId, type_filter: type ?? null, unread_count: await this.unreadCount(userId) }]);
     }
     return updated.length;
   }

@@ -11,5 +11,4 @@ const n = schema.notifications;
 export const visibleNotification: SQL = and(isNotNull(n.seq), isNull(n.deletedAt))!;
 
 /** `visibleNotification` for raw statements, on the notifications table as `alias` names it there. */
-export const visibleNotificationSql = (sql: Queryable, alias = 'notifications') =>
-  sql`${sql(alias)}.seq is not null and ${sql(alias)}.deleted_at is null`;
+export const visibleNotificationSql = (sql: Queryable, alias = 'notifications') => sql`${sql(alias)}.seq is not null and ${sql(alias)}.deleted_at is null`;

@@ -36,8 +36,7 @@ export function resolveChannels(
   const prefs = preferences ?? defaultPreferences;
   const override = prefs.types[type.key];
   const inApp = prefs.in_app_enabled && (critical || (override?.in_app ?? type.default_in_app));
-  const emailAllowed =
-    email.hasEmail && !email.unsubscribed && prefs.email_enabled && (critical || (override?.email ?? type.default_email));
+  const emailAllowed = email.hasEmail && !email.unsubscribed && prefs.email_enabled && (critical || (override?.email ?? type.default_email));
   return { inApp, email: emailAllowed };
 }
 
@@ -59,10 +58,7 @@ export function storedPreferences(row: {
 }
 
 export async function getPreferences(database: Database, userId: string): Promise<Preferences> {
-  const [row] = await database.db
-    .select()
-    .from(schema.notificationPreferences)
-    .where(eq(schema.notificationPreferences.userId, userId));
+  const [row] = await database.db.select().from(schema.notificationPreferences).where(eq(schema.notificationPreferences.userId, userId));
   if (!row) return { ...defaultPreferences, types: {} };
   return { in_app_enabled: row.inAppEnabled, email_enabled: row.emailEnabled, digest: row.digest, types: row.types };
 }
@@ -74,11 +70,7 @@ export async function getPreferences(database: Database, userId: string): Promis
 export async function updatePreferences(database: Database, userId: string, update: PreferencesUpdate): Promise<Preferences> {
   return database.db.transaction(async (tx) => {
     await tx.insert(schema.recipients).values({ id: userId }).onConflictDoNothing();
-    const [current] = await tx
-      .select()
-      .from(schema.notificationPreferences)
-      .where(eq(schema.notificationPreferences.userId, userId))
-      .for('update');
+    const [current] = await tx.select().from(schema.notificationPreferences).where(eq(schema.notificationPreferences.userId, userId)).for('update');
     const types: Record<string, { in_app?: boolean; email?: boolean }> = { ...(current?.types ?? {}) };
     for (const [key, value] of Object.entries(update.types ?? {})) {
       if (value === null) delete types[key];

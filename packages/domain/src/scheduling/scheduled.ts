@@ -40,7 +40,11 @@ export async function releaseScheduled(deps: CreateDeps, broadcastId: string): P
       await tx`update broadcasts set recipient_count = ${rows.length} where id = ${broadcastId}`;
       const payload = JSON.parse(broadcast.payload) as Pick<NotificationTemplate, 'data' | 'icon' | 'action_url' | 'priority'>;
       const type = await typeSettings(tx, broadcast.type);
-      const { emails } = applyPreferences(await recipientsOf(tx, JSON.parse(broadcast.target) as Target), type, type.critical || payload.priority === 'critical');
+      const { emails } = applyPreferences(
+        await recipientsOf(tx, JSON.parse(broadcast.target) as Target),
+        type,
+        type.critical || payload.priority === 'critical',
+      );
       if (emails.length > 0) {
         await tx`
           with b as (select id from broadcasts where id = ${broadcastId}),

@@ -118,7 +118,8 @@ export class EventPublisher {
         await this.sql`update notifications set published_at = now() where id = any(${ids}::uuid[]) and published_at is null`;
       }
       if (broadcasts.length > 0) {
-        await this.sql`update notifications set published_at = now() where broadcast_id = any(${broadcasts}::uuid[]) and published_at is null and seq is not null`;
+        await this
+          .sql`update notifications set published_at = now() where broadcast_id = any(${broadcasts}::uuid[]) and published_at is null and seq is not null`;
       }
     } catch (error) {
       // The rows stay unmarked: the relay republishes them and clients dedupe by seq.

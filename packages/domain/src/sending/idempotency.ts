@@ -9,7 +9,9 @@ import { dedupe } from './recipients.ts';
 /** A request sent with `"dry_run": false` is the same request as one without it. */
 export function requestHash(createdBy: string, input: CreateNotificationInput): string {
   const { dry_run: _dryRun, ...send } = input;
-  return createHash('sha256').update(JSON.stringify([createdBy, send])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([createdBy, send]))
+    .digest('hex');
 }
 
 interface StoredBroadcast {

@@ -85,7 +85,14 @@ export class FeedController implements ReactiveController {
     }
     const articles = [...(article.parentElement?.querySelectorAll<HTMLElement>(':scope > article') ?? [])];
     const index = articles.indexOf(article);
-    const moves: Record<string, number> = { ArrowDown: index + 1, PageDown: index + 1, ArrowUp: index - 1, PageUp: index - 1, Home: 0, End: articles.length - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      PageDown: index + 1,
+      ArrowUp: index - 1,
+      PageUp: index - 1,
+      Home: 0,
+      End: articles.length - 1,
+    };
     const next = moves[event.key];
     if (next === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();

@@ -18,7 +18,10 @@ export function renderBanners(view: BannersView): TemplateResult {
   const { t } = view;
   const connection =
     view.offline || view.disconnected
-      ? html`<div class="banner" role="status">${offlineIcon}<p>${t.t(view.offline ? 'offline' : 'disconnected')}</p></div>`
+      ? html`<div class="banner" role="status">
+          ${offlineIcon}
+          <p>${t.t(view.offline ? 'offline' : 'disconnected')}</p>
+        </div>`
       : nothing;
   const notice = view.notice
     ? html`<div class="banner error" role="alert">

@@ -57,14 +57,16 @@ function renderMenu(view: HeaderView): TemplateResult {
       >
         ${moreIcon}
       </button>
-      ${view.menuOpen
-        ? html`
-            <div class="menu" id="menu" role="menu" aria-labelledby="menu-button" @keydown=${view.onMenuKeydown} @focusout=${view.onMenuFocusout}>
-              ${menuItem(t.t('markAllRead'), checkAllIcon, view.canMarkAllRead, view.onMarkAllRead)}
-              ${menuItem(t.t('clearRead'), trashIcon, view.canClearRead, view.onClearRead)}
-            </div>
-          `
-        : nothing}
+      ${
+        view.menuOpen
+          ? html`
+              <div class="menu" id="menu" role="menu" aria-labelledby="menu-button" @keydown=${view.onMenuKeydown} @focusout=${view.onMenuFocusout}>
+                ${menuItem(t.t('markAllRead'), checkAllIcon, view.canMarkAllRead, view.onMarkAllRead)}
+                ${menuItem(t.t('clearRead'), trashIcon, view.canClearRead, view.onClearRead)}
+              </div>
+            `
+          : nothing
+      }
     </div>
   `;
 }
@@ -72,6 +74,8 @@ function renderMenu(view: HeaderView): TemplateResult {
 /** A disabled item stays focusable (aria-disabled), as menus keep every item reachable. */
 function menuItem(label: string, icon: TemplateResult, enabled: boolean, onClick: () => void): TemplateResult {
   return html`
-    <button role="menuitem" type="button" tabindex="-1" aria-disabled=${enabled ? 'false' : 'true'} @click=${() => enabled && onClick()}>${icon}<span>${label}</span></button>
+    <button role="menuitem" type="button" tabindex="-1" aria-disabled=${enabled ? 'false' : 'true'} @click=${() => enabled && onClick()}>
+      ${icon}<span>${label}</span>
+    </button>
   `;
 }

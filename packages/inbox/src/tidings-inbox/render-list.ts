@@ -92,30 +92,32 @@ function renderContent(item: InboxNotification, tab: number, broken: boolean, vi
   const icon = broken ? undefined : text.icon(item);
   const priority = item.priority === 'high' || item.priority === 'critical' ? item.priority : '';
   return html`
-      <div class="avatar" aria-hidden="true">${icon ? html`<img src=${icon} alt="" loading="lazy" referrerpolicy="no-referrer" data-id=${item.id} />` : bellIcon}</div>
-      <div class="content">
-        <h3 class="title" id="t-${item.id}">${link ? html`<a href=${link} tabindex=${tab}>${item.title}</a>` : item.title}</h3>
-        <div id="d-${item.id}">
-          ${item.body ? html`<p class="body">${item.body}</p>` : nothing}
-          <p class="meta">
-            ${item.is_read ? nothing : html`<span class="sr-only">${t.t('unread')}</span>`} ${renderPriority(priority, t)}
-            <time datetime=${item.created_at} title=${text.fullTime(item)}>${text.relativeTime(item)}</time>
-          </p>
-        </div>
+    <div class="avatar" aria-hidden="true">
+      ${icon ? html`<img src=${icon} alt="" loading="lazy" referrerpolicy="no-referrer" data-id=${item.id} />` : bellIcon}
+    </div>
+    <div class="content">
+      <h3 class="title" id="t-${item.id}">${link ? html`<a href=${link} tabindex=${tab}>${item.title}</a>` : item.title}</h3>
+      <div id="d-${item.id}">
+        ${item.body ? html`<p class="body">${item.body}</p>` : nothing}
+        <p class="meta">
+          ${item.is_read ? nothing : html`<span class="sr-only">${t.t('unread')}</span>`} ${renderPriority(priority, t)}
+          <time datetime=${item.created_at} title=${text.fullTime(item)}>${text.relativeTime(item)}</time>
+        </p>
       </div>
-      <div class="actions">
-        <button
-          class="icon-button"
-          type="button"
-          data-action="toggle-read"
-          tabindex=${tab}
-          aria-label=${t.t(item.is_read ? 'markUnread' : 'markRead')}
-          title=${t.t(item.is_read ? 'markUnread' : 'markRead')}
-        >
-          ${item.is_read ? unreadIcon : checkIcon}
-        </button>
-        <button class="icon-button" type="button" data-action="delete" tabindex=${tab} aria-label=${t.t('delete')} title=${t.t('delete')}>${trashIcon}</button>
-      </div>
+    </div>
+    <div class="actions">
+      <button
+        class="icon-button"
+        type="button"
+        data-action="toggle-read"
+        tabindex=${tab}
+        aria-label=${t.t(item.is_read ? 'markUnread' : 'markRead')}
+        title=${t.t(item.is_read ? 'markUnread' : 'markRead')}
+      >
+        ${item.is_read ? unreadIcon : checkIcon}
+      </button>
+      <button class="icon-button" type="button" data-action="delete" tabindex=${tab} aria-label=${t.t('delete')} title=${t.t('delete')}>${trashIcon}</button>
+    </div>
   `;
 }
 
@@ -142,7 +144,10 @@ function renderMore(view: ListView): TemplateResult | typeof nothing {
 }
 
 function renderLoading(t: Translator): TemplateResult {
-  const row = html`<div class="skeleton" aria-hidden="true"><span class="round"></span><div class="lines"><span></span><span></span><span></span></div></div>`;
+  const row = html`<div class="skeleton" aria-hidden="true">
+    <span class="round"></span>
+    <div class="lines"><span></span><span></span><span></span></div>
+  </div>`;
   return html`<div role="status" aria-live="polite"><span class="sr-only">${t.t('loading')}</span>${row}${row}${row}</div>`;
 }
 

@@ -98,8 +98,7 @@ function renderTypeGrid(view: PreferencesView, preferences: Preferences): Templa
             (type) => html`
               <tr>
                 <th scope="row" id="type-${type.key}">
-                  ${label(type)}
-                  ${type.critical ? html`<span class="locked">${lockIcon}${t.t('priorityCritical')}</span>` : nothing}
+                  ${label(type)} ${type.critical ? html`<span class="locked">${lockIcon}${t.t('priorityCritical')}</span>` : nothing}
                 </th>
                 ${renderCell(view, preferences, type, 'in_app')} ${renderCell(view, preferences, type, 'email')}
               </tr>

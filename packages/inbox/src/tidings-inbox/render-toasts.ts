@@ -22,14 +22,7 @@ export interface ToastsView {
 export function renderToasts(view: ToastsView): TemplateResult {
   const { t } = view;
   return html`
-    <div
-      class="toasts"
-      popover="manual"
-      @pointerenter=${view.onHold}
-      @pointerleave=${view.onRelease}
-      @focusin=${view.onHold}
-      @focusout=${view.onRelease}
-    >
+    <div class="toasts" popover="manual" @pointerenter=${view.onHold} @pointerleave=${view.onRelease} @focusin=${view.onHold} @focusout=${view.onRelease}>
       ${repeat(
         view.toasts,
         (toast) => toast.notification.id,

@@ -173,28 +173,32 @@ export class TidingsInbox extends LitElement {
       titles.length === 1 ? this.translator.t('announceOne', { title: titles[0] ?? '' }) : this.translator.plural('announceMany', titles.length),
     );
     // Last: its hostConnected may attach a client at once, which the controllers above receive.
-    this.connection = new ConnectionController(this, () => ({ client: this.client, apiUrl: this.apiUrl, gatewayUrl: this.gatewayUrl, getToken: this.getToken }), {
-      attached: (client) => {
-        this.list.attach(client);
-        this.catalog.attach(client);
-        this.preferences.attach(client);
-        if (this.view === 'preferences') this.preferences.ensureLoaded();
+    this.connection = new ConnectionController(
+      this,
+      () => ({ client: this.client, apiUrl: this.apiUrl, gatewayUrl: this.gatewayUrl, getToken: this.getToken }),
+      {
+        attached: (client) => {
+          this.list.attach(client);
+          this.catalog.attach(client);
+          this.preferences.attach(client);
+          if (this.view === 'preferences') this.preferences.ensureLoaded();
+        },
+        detached: () => {
+          this.list.detach();
+          this.catalog.detach();
+          this.preferences.detach();
+        },
+        notification: (notification) => this.arrived(notification),
+        read: (ids) => this.list.markedRead(ids, true),
+        unread: (ids) => this.list.markedRead(ids, false),
+        deleted: (ids) => {
+          this.list.removed(ids);
+          for (const id of ids) this.toasts.dismiss(id);
+        },
+        allRead: (type) => this.list.allMarkedRead(type),
+        reconnected: () => void this.list.reload(),
       },
-      detached: () => {
-        this.list.detach();
-        this.catalog.detach();
-        this.preferences.detach();
-      },
-      notification: (notification) => this.arrived(notification),
-      read: (ids) => this.list.markedRead(ids, true),
-      unread: (ids) => this.list.markedRead(ids, false),
-      deleted: (ids) => {
-        this.list.removed(ids);
-        for (const id of ids) this.toasts.dismiss(id);
-      },
-      allRead: (type) => this.list.allMarkedRead(type),
-      reconnected: () => void this.list.reload(),
-    });
+    );
   }
 
   /** Opens the panel. */
@@ -331,27 +335,40 @@ export class TidingsInbox extends LitElement {
         onUnreadOnly: (event) => list.setFilters({ unreadOnly: (event.target as HTMLInputElement).checked }),
       })}
       <div class="scroller">
-        ${guard([list.items, list.limit, list.status, list.moreStatus, list.nextCursor, list.filters, this.feed.activeId, this.itemText.stamp, t, this.brokenIcons.size], () =>
-          renderList({
-          t,
-          items: list.items.length > list.limit ? list.items.slice(0, list.limit) : list.items,
-          total: list.items.length,
-          complete: list.nextCursor === null,
-          status: list.status,
-          moreStatus: list.moreStatus,
-          hasMore: list.hasMore,
-          filtered: list.filtered,
-          activeId: this.feed.activeId,
-          text: this.itemText,
-          brokenIcons: this.brokenIcons,
-          onRetry: () => void list.reload(),
-          onLoadMore: () => list.more(),
-          onClearFilters: this.clearFilters,
-          onClick: this.feed.onClick,
-          onKeydown: this.feed.onKeydown,
-          onFocusin: this.feed.onFocusin,
-          onIconError: this.onIconError,
-        }),
+        ${guard(
+          [
+            list.items,
+            list.limit,
+            list.status,
+            list.moreStatus,
+            list.nextCursor,
+            list.filters,
+            this.feed.activeId,
+            this.itemText.stamp,
+            t,
+            this.brokenIcons.size,
+          ],
+          () =>
+            renderList({
+              t,
+              items: list.items.length > list.limit ? list.items.slice(0, list.limit) : list.items,
+              total: list.items.length,
+              complete: list.nextCursor === null,
+              status: list.status,
+              moreStatus: list.moreStatus,
+              hasMore: list.hasMore,
+              filtered: list.filtered,
+              activeId: this.feed.activeId,
+              text: this.itemText,
+              brokenIcons: this.brokenIcons,
+              onRetry: () => void list.reload(),
+              onLoadMore: () => list.more(),
+              onClearFilters: this.clearFilters,
+              onClick: this.feed.onClick,
+              onKeydown: this.feed.onKeydown,
+              onFocusin: this.feed.onFocusin,
+              onIconError: this.onIconError,
+            }),
         )}
       </div>
     `;

@@ -28,8 +28,10 @@ export function relativeTime(iso: string, now: number, locale: string): string {
   if (elapsed < 7 * DAY) return rtf.format(-Math.max(1, Math.round(elapsed / DAY)), 'day');
   const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
   const key = `${locale}|${sameYear}`;
-  const format = cached(dateFormats, key, () =>
-    new Intl.DateTimeFormat(locale, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' }),
+  const format = cached(
+    dateFormats,
+    key,
+    () => new Intl.DateTimeFormat(locale, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' }),
   );
   return format.format(at);
 }

@@ -44,31 +44,71 @@ export interface PageBranding {
  */
 export function htmlPage(branding: PageBranding, title: string, content: SafeHtml): string {
   return html`<!doctype html>
-<html lang="en" style="--brand: ${branding.brandColor}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${title} · ${branding.productName}</title>
-<style>
-body { margin: 0; background: #f4f4f5; color: #18181b; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-main { max-width: 30rem; margin: 4rem auto; padding: 2rem; background: #fff; border-top: 4px solid var(--brand); border-radius: 12px; }
-.product { margin: 0 0 1rem; color: var(--brand); font-weight: 600; }
-h1 { margin: 0 0 1rem; font-size: 1.3rem; }
-button { display: block; width: 100%; margin: 0.6rem 0 0; padding: 0.75rem; border: 1px solid var(--brand); border-radius: 8px; background: #fff; color: var(--brand); font: inherit; cursor: pointer; }
-button.primary { background: var(--brand); color: #fff; }
-.note { color: #52525b; font-size: 0.9rem; }
-</style>
-</head>
-<body>
-<main>
-<p class="product">${branding.productName}</p>
-<h1>${title}</h1>
-${content}
-</main>
-</body>
-</html>
-`.value;
+    <html lang="en" style="--brand: ${branding.brandColor}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>${title} · ${branding.productName}</title>
+        <style>
+          body {
+            margin: 0;
+            background: #f4f4f5;
+            color: #18181b;
+            font:
+              16px/1.5 system-ui,
+              -apple-system,
+              'Segoe UI',
+              Roboto,
+              sans-serif;
+          }
+          main {
+            max-width: 30rem;
+            margin: 4rem auto;
+            padding: 2rem;
+            background: #fff;
+            border-top: 4px solid var(--brand);
+            border-radius: 12px;
+          }
+          .product {
+            margin: 0 0 1rem;
+            color: var(--brand);
+            font-weight: 600;
+          }
+          h1 {
+            margin: 0 0 1rem;
+            font-size: 1.3rem;
+          }
+          button {
+            display: block;
+            width: 100%;
+            margin: 0.6rem 0 0;
+            padding: 0.75rem;
+            border: 1px solid var(--brand);
+            border-radius: 8px;
+            background: #fff;
+            color: var(--brand);
+            font: inherit;
+            cursor: pointer;
+          }
+          button.primary {
+            background: var(--brand);
+            color: #fff;
+          }
+          .note {
+            color: #52525b;
+            font-size: 0.9rem;
+          }
+        </style>
+      </head>
+      <body>
+        <main>
+          <p class="product">${branding.productName}</p>
+          <h1>${title}</h1>
+          ${content}
+        </main>
+      </body>
+    </html> `.value;
 }
 
 /** True when the client asks for JSON before HTML; a browser, a wildcard Accept or none at all gets HTML. */

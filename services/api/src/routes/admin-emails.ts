@@ -32,7 +32,8 @@ async function rendering(render: () => Promise<RenderedEmail | null>): Promise<R
     if (error instanceof TemplateError) return { status: 422, body: templateProblems([error.message]).toBody() };
     throw error;
   }
-  if (rendered === null) throw new AppError('no_content', 'the digest has nothing left to show: every notification in its window was read, deleted or opted out of');
+  if (rendered === null)
+    throw new AppError('no_content', 'the digest has nothing left to show: every notification in its window was read, deleted or opted out of');
   return { status: 200, body: { subject: rendered.subject, html: rendered.html, text: rendered.text } };
 }
 
@@ -57,20 +58,19 @@ export function adminEmailRoutes(deps: ApiDeps) {
       handler: async ({ params, body, principal }) => {
         await checkTemplate(body.template);
         const template = body.template === undefined ? (await deps.directory.getType(params.key)).template : body.template;
-        return rendering(
-          () =>
-            deps.emails.render({
-              userId: principal.userId,
-              recipientName: body.recipient_name === undefined ? sample.recipientName : body.recipient_name,
-              notification: {
-                type: params.key,
-                title: body.title ?? sample.title,
-                body: body.body ?? sample.body,
-                actionUrl: body.action_url ?? null,
-                data: body.data ?? {},
-                template,
-              },
-            }),
+        return rendering(() =>
+          deps.emails.render({
+            userId: principal.userId,
+            recipientName: body.recipient_name === undefined ? sample.recipientName : body.recipient_name,
+            notification: {
+              type: params.key,
+              title: body.title ?? sample.title,
+              body: body.body ?? sample.body,
+              actionUrl: body.action_url ?? null,
+              data: body.data ?? {},
+              template,
+            },
+          }),
         );
       },
     }),

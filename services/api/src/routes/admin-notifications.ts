@@ -13,7 +13,7 @@ export function adminNotificationRoutes(deps: ApiDeps) {
       path: '/v1/admin/notifications',
       summary: 'All notifications, newest first',
       description:
-        'What the users\' inboxes show (released, not deleted), filtered by any of `user_id`, `type`, `broadcast_id`, `is_read`, `q` (the inbox search: text in the title or body) and `from`/`to` (created in [from, to)).',
+        "What the users' inboxes show (released, not deleted), filtered by any of `user_id`, `type`, `broadcast_id`, `is_read`, `q` (the inbox search: text in the title or body) and `from`/`to` (created in [from, to)).",
       tag,
       access: 'admin',
       query: adminNotificationsQuerySchema,
@@ -34,7 +34,7 @@ export function adminNotificationRoutes(deps: ApiDeps) {
       method: 'delete',
       path: '/v1/admin/notifications/:id',
       summary: "Delete any user's notification",
-      description: "As if its user deleted it: it leaves their inbox, and their unread count and open connections follow.",
+      description: 'As if its user deleted it: it leaves their inbox, and their unread count and open connections follow.',
       tag,
       access: 'admin',
       params: idParams,

@@ -109,7 +109,7 @@ export function adminRoutes(deps: ApiDeps) {
     route({
       method: 'post',
       path: '/v1/admin/users/:id/disconnect',
-      summary: "Close every connection of a user (close code 4003), on whichever gateway holds it",
+      summary: 'Close every connection of a user (close code 4003), on whichever gateway holds it',
       tag,
       access: 'admin',
       params: z.strictObject({ id: userIdSchema }),

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  notificationTypeSchema,
-  notificationTypeUpsertSchema,
-  recipientSchema,
-  recipientUpsertSchema,
-  typeKeySchema,
-  userIdSchema,
-} from '@tidings/protocol';
+import { notificationTypeSchema, notificationTypeUpsertSchema, recipientSchema, recipientUpsertSchema, typeKeySchema, userIdSchema } from '@tidings/protocol';
 import { route } from '../http/route.ts';
 import { checkTemplate } from '../http/template-problems.ts';
 import type { ApiDeps } from '../deps.ts';

@@ -21,7 +21,7 @@ export function emailEventRoutes(deps: ApiDeps) {
       description:
         `Signed instead of a token: \`X-Tidings-Signature\` carries an HMAC-SHA256 of \`<t>.<raw body>\` with EMAIL_WEBHOOK_SECRET, ` +
         `t within ${signatureToleranceSeconds} s of the server's clock. Each address is suppressed (no more email to it); ` +
-        'an event with `message_id` also marks that email\'s log (`bounced`, or its error says `complained`).',
+        "an event with `message_id` also marks that email's log (`bounced`, or its error says `complained`).",
       bodyFormat: 'raw-json',
       before: [requireWebhookSignature(deps.config.EMAIL_WEBHOOK_SECRET, 'EMAIL_WEBHOOK_SECRET')],
       headers: signatureHeaders,

@@ -61,7 +61,13 @@ export function notificationRoutes(deps: ApiDeps) {
         }
         const outcome = await createNotifications(deps.create, { createdBy: principal.userId, input: body, idempotencyKey });
         deps.logger.info(
-          { by: principal.userId, type: body.type, broadcast: outcome.result.broadcast_id, recipients: outcome.result.recipient_count, replayed: outcome.replayed },
+          {
+            by: principal.userId,
+            type: body.type,
+            broadcast: outcome.result.broadcast_id,
+            recipients: outcome.result.recipient_count,
+            replayed: outcome.replayed,
+          },
           outcome.replayed ? 'notification create replayed' : `notification ${outcome.result.status}`,
         );
         return {

@@ -32,7 +32,8 @@ export function preferenceRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/v1/notification-types',
       summary: 'List the notification types I may set preferences for',
-      description: 'Every configured type, and every type the caller has received that was never configured (with the defaults: in-app on, email off, not critical), sorted by key.',
+      description:
+        'Every configured type, and every type the caller has received that was never configured (with the defaults: in-app on, email off, not critical), sorted by key.',
       tag: 'Preferences',
       access: 'inbox',
       responses: { 200: { description: 'The types', schema: userNotificationTypeListSchema } },

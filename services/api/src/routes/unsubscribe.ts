@@ -28,10 +28,17 @@ const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(
  */
 export function unsubscribeRoutes(deps: ApiDeps) {
   const branding: PageBranding = { productName: deps.config.PRODUCT_NAME, brandColor: deps.config.BRAND_COLOR };
-  const limit = ipRateLimit({ redis: deps.redis, keyPrefix: deps.config.REDIS_PREFIX, name: 'unsubscribe', perMinute: unsubscribePerMinute, logger: deps.logger });
+  const limit = ipRateLimit({
+    redis: deps.redis,
+    keyPrefix: deps.config.REDIS_PREFIX,
+    name: 'unsubscribe',
+    perMinute: unsubscribePerMinute,
+    logger: deps.logger,
+  });
   const claimsOf = (token: string | undefined): UnsubscribeClaims => {
     const claims = verifyUnsubscribe(deps.config.UNSUBSCRIBE_SECRET, token);
-    if (claims === null) throw new AppError('invalid_token', 'the unsubscribe link is missing its token, or the token is altered; open the whole link from the email');
+    if (claims === null)
+      throw new AppError('invalid_token', 'the unsubscribe link is missing its token, or the token is altered; open the whole link from the email');
     return claims;
   };
   const errorPage = (error: AppError) => htmlPage(branding, errorTitles[error.code] ?? 'Something went wrong', html`<p>${sentence(error.message)}</p>`);
@@ -61,19 +68,19 @@ export function unsubscribeRoutes(deps: ApiDeps) {
         const content =
           claims.type === undefined
             ? html`<p>Stop all emails from ${branding.productName}?</p>
-<form method="post" action="${action}"><button class="primary" name="scope" value="all">Unsubscribe from all emails</button></form>`
+                <form method="post" action="${action}"><button class="primary" name="scope" value="all">Unsubscribe from all emails</button></form>`
             : html`<p>Which emails from ${branding.productName} should stop?</p>
-<form method="post" action="${action}">
-<button class="primary" name="scope" value="type">Only “${claims.type}” emails</button>
-<button name="scope" value="all">All emails</button>
-</form>`;
+                <form method="post" action="${action}">
+                  <button class="primary" name="scope" value="type">Only “${claims.type}” emails</button>
+                  <button name="scope" value="all">All emails</button>
+                </form>`;
         return { status: 200, html: htmlPage(branding, 'Unsubscribe', content), headers: personal };
       },
     }),
     route({
       ...common,
       method: 'post',
-      summary: 'Unsubscribe (RFC 8058 one-click, or the confirmation page\'s buttons)',
+      summary: "Unsubscribe (RFC 8058 one-click, or the confirmation page's buttons)",
       description:
         'Mail providers post `List-Unsubscribe=One-Click` with no cookies or token; the signed link is the authority. ' +
         'Answers an HTML page, or JSON when Accept prefers `application/json`. A user who no longer exists also gets 200. ' +
@@ -100,7 +107,7 @@ export function unsubscribeRoutes(deps: ApiDeps) {
           type === undefined
             ? html`<p>You will no longer receive emails from ${branding.productName}.</p>`
             : html`<p>You will no longer receive “${type}” emails from ${branding.productName}.</p>
-<p class="note">Critical notices of this kind, such as security alerts, may still be sent.</p>`;
+                <p class="note">Critical notices of this kind, such as security alerts, may still be sent.</p>`;
         return { status: 200, html: htmlPage(branding, 'You are unsubscribed', content), headers: personal };
       },
     }),

@@ -30,9 +30,7 @@ export function BroadcastRow({ broadcast, highlighted, onCancel }: BroadcastRowP
     <tr ref={rowRef} className={highlighted ? 'highlight' : undefined} aria-current={highlighted ? 'true' : undefined}>
       <td>
         <div className="stack-tight cell-title">
-          <AppLink to={`/notifications?broadcast_id=${encodeURIComponent(broadcast.id)}`}>
-            {broadcast.title}
-          </AppLink>
+          <AppLink to={`/notifications?broadcast_id=${encodeURIComponent(broadcast.id)}`}>{broadcast.title}</AppLink>
           <span className="mono muted">{broadcast.type}</span>
           {highlighted ? <span className="badge badge-info">{t('justSent')}</span> : null}
         </div>

@@ -40,7 +40,10 @@ export default function BroadcastsPage() {
   const markCancelled = (id: string) => {
     queryClient.setQueriesData<BroadcastPages>({ queryKey: ['admin', 'broadcasts'] }, (data) =>
       data
-        ? { ...data, pages: data.pages.map((one) => ({ ...one, items: one.items.map((item) => (item.id === id ? { ...item, status: 'cancelled' as const } : item)) })) }
+        ? {
+            ...data,
+            pages: data.pages.map((one) => ({ ...one, items: one.items.map((item) => (item.id === id ? { ...item, status: 'cancelled' as const } : item)) })),
+          }
         : data,
     );
   };
@@ -101,9 +104,11 @@ export default function BroadcastsPage() {
                 </tr>
               </thead>
               <tbody>
-                {data.pages.flatMap((one) => one.items).map((broadcast) => (
-                  <BroadcastRow key={broadcast.id} broadcast={broadcast} highlighted={broadcast.id === highlight} onCancel={setCancelling} />
-                ))}
+                {data.pages
+                  .flatMap((one) => one.items)
+                  .map((broadcast) => (
+                    <BroadcastRow key={broadcast.id} broadcast={broadcast} highlighted={broadcast.id === highlight} onCancel={setCancelling} />
+                  ))}
               </tbody>
             </table>
           </TableWrap>

@@ -24,7 +24,16 @@ export function MessageFields({ draft, update, errors }: DraftFieldsProps) {
       <div className="form-row">
         <Field label={t('type')} hint={t('typeHint')} error={errors.type}>
           {(props) => (
-            <input {...props} list={listId} className="mono" value={draft.type} onChange={(event) => update({ type: event.target.value })} autoComplete="off" spellCheck={false} required />
+            <input
+              {...props}
+              list={listId}
+              className="mono"
+              value={draft.type}
+              onChange={(event) => update({ type: event.target.value })}
+              autoComplete="off"
+              spellCheck={false}
+              required
+            />
           )}
         </Field>
         <datalist id={listId}>
@@ -53,10 +62,30 @@ export function MessageFields({ draft, update, errors }: DraftFieldsProps) {
         {(props) => <textarea {...props} rows={4} value={draft.body} onChange={(event) => update({ body: event.target.value })} maxLength={5000} />}
       </Field>
       <Field label={t('actionUrl')} hint={t('actionUrlHint')} error={errors.actionUrl}>
-        {(props) => <input {...props} type="text" inputMode="url" value={draft.actionUrl} onChange={(event) => update({ actionUrl: event.target.value })} autoComplete="off" spellCheck={false} />}
+        {(props) => (
+          <input
+            {...props}
+            type="text"
+            inputMode="url"
+            value={draft.actionUrl}
+            onChange={(event) => update({ actionUrl: event.target.value })}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        )}
       </Field>
       <Field label={t('data')} hint={t('dataHint')} error={errors.data}>
-        {(props) => <textarea {...props} rows={4} className="mono" value={draft.data} onChange={(event) => update({ data: event.target.value })} spellCheck={false} placeholder='{"order": 42}' />}
+        {(props) => (
+          <textarea
+            {...props}
+            rows={4}
+            className="mono"
+            value={draft.data}
+            onChange={(event) => update({ data: event.target.value })}
+            spellCheck={false}
+            placeholder='{"order": 42}'
+          />
+        )}
       </Field>
     </fieldset>
   );

@@ -21,11 +21,22 @@ export function RecipientsFieldset({ draft, update, errors }: DraftFieldsProps) 
       </div>
       {draft.mode === 'users' ? (
         <Field label={t('userIds')} hint={t('userIdsHint')} error={errors.userIds}>
-          {(props) => <textarea {...props} rows={3} className="mono" value={draft.userIds} onChange={(event) => update({ userIds: event.target.value })} spellCheck={false} />}
+          {(props) => (
+            <textarea
+              {...props}
+              rows={3}
+              className="mono"
+              value={draft.userIds}
+              onChange={(event) => update({ userIds: event.target.value })}
+              spellCheck={false}
+            />
+          )}
         </Field>
       ) : draft.mode === 'roles' ? (
         <Field label={t('roles')} hint={t('rolesHint')} error={errors.roles}>
-          {(props) => <textarea {...props} rows={2} className="mono" value={draft.roles} onChange={(event) => update({ roles: event.target.value })} spellCheck={false} />}
+          {(props) => (
+            <textarea {...props} rows={2} className="mono" value={draft.roles} onChange={(event) => update({ roles: event.target.value })} spellCheck={false} />
+          )}
         </Field>
       ) : (
         <p className="muted">{t('everyoneHint')}</p>

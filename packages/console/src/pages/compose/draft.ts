@@ -34,7 +34,14 @@ export const TYPE_KEY_PATTERN = /^[a-z0-9][a-z0-9_.-]*$/;
 
 /** Ids or roles separated by commas or new lines, trimmed, empties and repeats left out. */
 export function splitList(text: string): string[] {
-  return [...new Set(text.split(/[,\n]/).map((part) => part.trim()).filter((part) => part !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(/[,\n]/)
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    ),
+  ];
 }
 
 /** Who the draft addresses; `null` while it names nobody. */

@@ -26,7 +26,9 @@ function Fields({ log }: { log: EmailLog }) {
     [t('log.template'), <span className="mono">{log.template}</span>],
     [
       t('log.notification'),
-      log.notification_id === null ? none : (
+      log.notification_id === null ? (
+        none
+      ) : (
         <Link href={appHref(`/notifications/${log.notification_id}`)} className="mono">
           {log.notification_id}
         </Link>
@@ -38,9 +40,7 @@ function Fields({ log }: { log: EmailLog }) {
     [t('logs.queued'), <Time iso={log.queued_at} />],
     [t('logs.sent'), <Time iso={log.sent_at} />],
   ];
-  return (
-    <FieldList rows={rows} />
-  );
+  return <FieldList rows={rows} />;
 }
 
 function Rendered({ id }: { id: string }) {

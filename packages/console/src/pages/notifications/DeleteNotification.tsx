@@ -18,7 +18,9 @@ export function DeleteNotification({ notification, onDeleted }: { notification: 
     mutationFn: () => api.delete(`/v1/admin/notifications/${encodeURIComponent(notification.id)}`),
     onSuccess: () => {
       setOpen(false);
-      queryClient.setQueriesData({ queryKey: [notificationListKey] }, (data: Parameters<typeof withoutNotification>[0]) => withoutNotification(data, notification.id));
+      queryClient.setQueriesData({ queryKey: [notificationListKey] }, (data: Parameters<typeof withoutNotification>[0]) =>
+        withoutNotification(data, notification.id),
+      );
       void queryClient.invalidateQueries({ queryKey: [notificationListKey] });
       queryClient.removeQueries({ queryKey: ['admin-notification', notification.id] });
       onDeleted();

@@ -11,7 +11,8 @@ import { strings } from './strings.ts';
 export function NotificationDetail({ id, backHref, onDeleted }: { id: string; backHref: string; onDeleted: () => void }) {
   const t = useStrings(strings);
   const query = useNotification(id);
-  const text = (value: string | null) => (value === null ? <span className="muted">{t('detail.none')}</span> : value === '' ? <span className="muted">{t('detail.emptyText')}</span> : value);
+  const text = (value: string | null) =>
+    value === null ? <span className="muted">{t('detail.none')}</span> : value === '' ? <span className="muted">{t('detail.emptyText')}</span> : value;
   return (
     <Page title={t('detail.heading')} actions={query.data ? <DeleteNotification notification={query.data} onDeleted={onDeleted} /> : undefined}>
       <p>
@@ -24,9 +25,12 @@ export function NotificationDetail({ id, backHref, onDeleted }: { id: string; ba
               <FieldList
                 rows={[
                   [t('detail.id'), <span className="mono">{n.id}</span>],
-                  [t('detail.user'), <Link href={appHref(`/recipients/${encodeURIComponent(n.user_id)}`)} className="mono">
-                    {n.user_id}
-                  </Link>],
+                  [
+                    t('detail.user'),
+                    <Link href={appHref(`/recipients/${encodeURIComponent(n.user_id)}`)} className="mono">
+                      {n.user_id}
+                    </Link>,
+                  ],
                   [t('detail.seq'), n.seq],
                   [t('detail.type'), <span className="mono">{n.type}</span>],
                   [t('detail.title'), text(n.title)],

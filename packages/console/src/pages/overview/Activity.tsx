@@ -55,14 +55,8 @@ export function Activity() {
 
 function Charts({ data, range }: { data: Timeseries; range: Range }) {
   const t = useStrings(overviewStrings);
-  const created = useMemo(
-    () => fillBuckets(Date.parse(data.from), Date.parse(data.to), data.bucket_seconds, data.notifications, (row) => row.type),
-    [data],
-  );
-  const emails = useMemo(
-    () => fillBuckets(Date.parse(data.from), Date.parse(data.to), data.bucket_seconds, data.emails, (row) => row.status),
-    [data],
-  );
+  const created = useMemo(() => fillBuckets(Date.parse(data.from), Date.parse(data.to), data.bucket_seconds, data.notifications, (row) => row.type), [data]);
+  const emails = useMemo(() => fillBuckets(Date.parse(data.from), Date.parse(data.to), data.bucket_seconds, data.emails, (row) => row.status), [data]);
   const createdSeries = useMemo(() => created.series.map((entry) => ({ ...entry, label: entry.key })), [created]);
   const emailSeries = useMemo(
     () =>

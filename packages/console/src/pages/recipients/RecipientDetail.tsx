@@ -22,7 +22,9 @@ function Profile({ recipient }: { recipient: Recipient }) {
     [t('profile.lastSeq'), format.number(recipient.last_seq)],
     [
       t('profile.unsubscribed'),
-      recipient.email_unsubscribed_at === null ? t('profile.subscribed') : t('profile.unsubscribedAt', { at: format.dateTime(recipient.email_unsubscribed_at) }),
+      recipient.email_unsubscribed_at === null
+        ? t('profile.subscribed')
+        : t('profile.unsubscribedAt', { at: format.dateTime(recipient.email_unsubscribed_at) }),
     ],
     [t('profile.created'), <Time iso={recipient.created_at} />],
     [t('profile.updated'), <Time iso={recipient.updated_at} />],

@@ -3,11 +3,23 @@ import { draftFrom, draftToUpsert, keyProblem, newTypeDraft, previewRequest } fr
 
 describe('notification type drafts', () => {
   it('round-trips a type, blank text meaning none', () => {
-    const type = { key: 'order.shipped', description: null, default_in_app: true, default_email: true, critical: false, template: null, created_at: null, updated_at: null };
+    const type = {
+      key: 'order.shipped',
+      description: null,
+      default_in_app: true,
+      default_email: true,
+      critical: false,
+      template: null,
+      created_at: null,
+      updated_at: null,
+    };
     const draft = draftFrom(type);
     expect(draft).toEqual({ ...newTypeDraft, key: 'order.shipped', default_email: true });
     expect(draftToUpsert(draft)).toEqual({ description: null, default_in_app: true, default_email: true, critical: false, template: null });
-    expect(draftToUpsert({ ...draft, description: '  Shipping  ', template: '<mjml></mjml>' })).toMatchObject({ description: 'Shipping', template: '<mjml></mjml>' });
+    expect(draftToUpsert({ ...draft, description: '  Shipping  ', template: '<mjml></mjml>' })).toMatchObject({
+      description: 'Shipping',
+      template: '<mjml></mjml>',
+    });
   });
 
   it('asks the preview for the default layout when the template is blank', () => {

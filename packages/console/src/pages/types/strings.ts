@@ -31,7 +31,8 @@ export const strings = defineStrings(
     defaultEmail: 'Sent by email by default',
     critical: 'Critical (recipients cannot turn it off)',
     template: 'MJML template',
-    'template.hint': 'Placeholders: {{title}}, {{body}}, {{action_url}}, {{data.key}}, {{product_name}}, {{unsubscribe_url}}. Leave empty for the default layout.',
+    'template.hint':
+      'Placeholders: {{title}}, {{body}}, {{action_url}}, {{data.key}}, {{product_name}}, {{unsubscribe_url}}. Leave empty for the default layout.',
     save: 'Save',
     saving: 'Saving…',
     saved: 'Saved.',
@@ -77,7 +78,8 @@ export const strings = defineStrings(
     defaultEmail: 'Στέλνεται με email εξ ορισμού',
     critical: 'Κρίσιμος (οι παραλήπτες δεν μπορούν να τον απενεργοποιήσουν)',
     template: 'Πρότυπο MJML',
-    'template.hint': 'Σύμβολα: {{title}}, {{body}}, {{action_url}}, {{data.key}}, {{product_name}}, {{unsubscribe_url}}. Αφήστε το κενό για την προεπιλεγμένη διάταξη.',
+    'template.hint':
+      'Σύμβολα: {{title}}, {{body}}, {{action_url}}, {{data.key}}, {{product_name}}, {{unsubscribe_url}}. Αφήστε το κενό για την προεπιλεγμένη διάταξη.',
     save: 'Αποθήκευση',
     saving: 'Αποθήκευση…',
     saved: 'Αποθηκεύτηκε.',
