@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleDistDir } from '../src/http/console-assets.ts';
+import { consoleDistDir, withGateway } from '../src/http/console-assets.ts';
 import { startHarness, type ApiHarness } from './harness.ts';
 
 const indexPath = path.join(consoleDistDir(), 'index.html');
@@ -54,5 +54,23 @@ describe('the console', () => {
     const post = await h.request('POST', '/console', { body: {} });
     expect(post.status).toBe(404);
     expect(post.body.error.code).toBe('not_found');
+  });
+});
+
+describe('the gateway placeholder of the console page', () => {
+  it('is filled however the markup spells the empty tag, with the URL escaped', () => {
+    for (const tag of [
+      '<meta name="tidings-gateway-url" content="">',
+      '<meta name="tidings-gateway-url" content="" />',
+      '<meta  name="tidings-gateway-url"  content=""/>',
+    ]) {
+      expect(withGateway(`<head>${tag}</head>`, 'wss://rt.example/?a=1&b="2"'), tag).toBe(
+        '<head><meta name="tidings-gateway-url" content="wss://rt.example/?a=1&amp;b=&quot;2&quot;"></head>',
+      );
+    }
+  });
+
+  it('is required: a page without it is a broken build, not a console without its bell', () => {
+    expect(() => withGateway('<head><title>x</title></head>', 'wss://rt.example')).toThrow(/tidings-gateway-url/);
   });
 });

@@ -44,6 +44,87 @@ export function messageIdDomain(from: string, publicUrl: string): string {
   return match?.[1] ?? new URL(publicUrl).hostname;
 }
 
+type OutcomeDeps = Pick<EmailDeliveryDeps, 'sql' | 'logger' | 'outcomes'>;
+
+/** Writes an email's last status (with what was rendered, if anything), counts it and logs it. */
+async function finish(deps: OutcomeDeps, email: EmailToSend, status: 'failed' | 'suppressed', reason: string, rendered?: RenderedEmail): Promise<void> {
+  await markFinal(deps.sql, email.id, status, reason, rendered);
+  deps.outcomes.inc({ status });
+  deps.logger.info({ email: email.id, user: email.userId, status, reason }, `email ${status}`);
+}
+
+interface SmtpOutage {
+  /** Records the attempt, holds back every email job and throws to put this one back to waiting, spending no attempt. */
+  unreachable(id: string, message: string): Promise<never>;
+  /** Sending works: ends the outage, if there was one. */
+  reachable(): void;
+}
+
+function smtpOutage(deps: Pick<EmailDeliveryDeps, 'sql' | 'logger' | 'holdSending'>): SmtpOutage {
+  const { sql, logger } = deps;
+  /** When the SMTP server was last found unreachable, while it stays so: one log line per outage. */
+  let unreachableSince: number | undefined;
+
+  return {
+    async unreachable(id, message) {
+      if (unreachableSince === undefined) {
+        unreachableSince = Date.now();
+        logger.warn({ err: message, retry_ms: UNREACHABLE_RETRY_MS }, 'SMTP server unreachable: emails wait in the queue until it answers');
+      }
+      await markRetrying(sql, id, `SMTP server unreachable: ${message}`);
+      await deps.holdSending(UNREACHABLE_RETRY_MS);
+      // Back to waiting without spending an attempt.
+      throw Worker.RateLimitError();
+    },
+    reachable() {
+      if (unreachableSince === undefined) return;
+      logger.info({ down_ms: Date.now() - unreachableSince }, 'SMTP server reachable again; sending resumed');
+      unreachableSince = undefined;
+    },
+  };
+}
+
+/**
+ * A send the SMTP server refused or never took: an unreachable server holds every email; a
+ * permanent failure, or a temporary one on the last attempt, fails the email; any other temporary
+ * failure is recorded and thrown so BullMQ retries it.
+ */
+async function sendFailed(
+  deps: OutcomeDeps,
+  outage: SmtpOutage,
+  job: Job<EmailJob>,
+  sending: { id: string; email: EmailToSend; rendered: RenderedEmail },
+  error: unknown,
+): Promise<never> {
+  const { sql, logger, outcomes } = deps;
+  const { id, email, rendered } = sending;
+  const failure = classifySmtpError(error);
+  if (failure instanceof TemporaryEmailError && failure.unreachable) return outage.unreachable(id, failure.message);
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  if (!failure.temporary || lastAttempt) {
+    const reason = lastAttempt && failure.temporary ? `gave up after ${job.attemptsMade + 1} attempts: ${failure.message}` : failure.message;
+    await finish(deps, email, 'failed', reason, rendered);
+    throw new UnrecoverableError(reason);
+  }
+  await markRetrying(sql, id, failure.message);
+  outcomes.inc({ status: 'retried' });
+  logger.warn({ email: id, user: email.userId, attempt: job.attemptsMade + 1, err: failure.message }, 'email send failed, will retry');
+  throw failure;
+}
+
+/** Runs a write that must happen, trying again for as long as Postgres is unavailable. */
+async function untilWritten(logger: Logger, write: () => Promise<void>, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      if (attempt === 1) logger.warn({ email: id, err: (error as Error).message }, 'email sent but not yet recorded: postgres unavailable; retrying the write');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+    }
+  }
+}
+
 /**
  * Sends one queued email. Whatever happens is written to its `email_logs` row: `sent` with the
  * Message-ID, `suppressed` (address on the suppression list, user unsubscribed, or a digest with
@@ -61,44 +142,7 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
     digestItems: (userId, since, until) => digestEntries(sql, userId, since, until),
   });
 
-  async function finish(email: EmailToSend, status: 'failed' | 'suppressed', reason: string, rendered?: RenderedEmail): Promise<void> {
-    await markFinal(sql, email.id, status, reason, rendered);
-    outcomes.inc({ status });
-    logger.info({ email: email.id, user: email.userId, status, reason }, `email ${status}`);
-  }
-
-  /** When the SMTP server was last found unreachable, while it stays so: one log line per outage. */
-  let unreachableSince: number | undefined;
-
-  async function serverUnreachable(id: string, message: string): Promise<never> {
-    if (unreachableSince === undefined) {
-      unreachableSince = Date.now();
-      logger.warn({ err: message, retry_ms: UNREACHABLE_RETRY_MS }, 'SMTP server unreachable: emails wait in the queue until it answers');
-    }
-    await markRetrying(sql, id, `SMTP server unreachable: ${message}`);
-    await deps.holdSending(UNREACHABLE_RETRY_MS);
-    // Back to waiting without spending an attempt.
-    throw Worker.RateLimitError();
-  }
-
-  function serverReachable(): void {
-    if (unreachableSince === undefined) return;
-    logger.info({ down_ms: Date.now() - unreachableSince }, 'SMTP server reachable again; sending resumed');
-    unreachableSince = undefined;
-  }
-
-  async function untilWritten(write: () => Promise<void>, id: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await write();
-      } catch (error) {
-        if (!isDatabaseUnavailable(error)) throw error;
-        if (attempt === 1)
-          logger.warn({ email: id, err: (error as Error).message }, 'email sent but not yet recorded: postgres unavailable; retrying the write');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
-      }
-    }
-  }
+  const outage = smtpOutage(deps);
 
   return async function deliver(job: Job<EmailJob>): Promise<void> {
     const { log_id: id } = emailJobSchema.parse(job.data);
@@ -120,7 +164,7 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
     const email = await loadEmail(sql, id);
     if (email === undefined || email.status !== 'queued') return; // deleted, or already done by an earlier run
     if (email.blockedBy !== null) {
-      await finish(email, 'suppressed', email.blockedBy === 'suppressed' ? 'address is on the suppression list' : 'recipient unsubscribed from email');
+      await finish(deps, email, 'suppressed', email.blockedBy === 'suppressed' ? 'address is on the suppression list' : 'recipient unsubscribed from email');
       return;
     }
     let rendered: RenderedEmail | null;
@@ -128,11 +172,11 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
       rendered = await composer.render(email);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      await finish(email, 'failed', error.message);
+      await finish(deps, email, 'failed', error.message);
       throw new UnrecoverableError(error.message);
     }
     if (rendered === null) {
-      await finish(email, 'suppressed', 'nothing left to send: every item was read or opted out of');
+      await finish(deps, email, 'suppressed', 'nothing left to send: every item was read or opted out of');
       return;
     }
     if (!(await startAttempt(sql, id))) return;
@@ -148,24 +192,13 @@ export function emailDelivery(deps: EmailDeliveryDeps) {
         messageId: `<${email.id}@${domain}>`,
       });
     } catch (error) {
-      const failure = classifySmtpError(error);
-      if (failure instanceof TemporaryEmailError && failure.unreachable) return serverUnreachable(id, failure.message);
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (!failure.temporary || lastAttempt) {
-        const reason = lastAttempt && failure.temporary ? `gave up after ${job.attemptsMade + 1} attempts: ${failure.message}` : failure.message;
-        await finish(email, 'failed', reason, rendered);
-        throw new UnrecoverableError(reason);
-      }
-      await markRetrying(sql, id, failure.message);
-      outcomes.inc({ status: 'retried' });
-      logger.warn({ email: id, user: email.userId, attempt: job.attemptsMade + 1, err: failure.message }, 'email send failed, will retry');
-      throw failure;
+      return sendFailed(deps, outage, job, { id, email, rendered }, error);
     }
-    serverReachable();
+    outage.reachable();
     // The server has the email: recording that must not fail, or a retry would send it again. While
     // Postgres is away the write is tried again here, holding the job (its lock kept alive), so only
     // a process that dies meanwhile leaves a copy to be sent (with the same Message-ID).
-    await untilWritten(() => markSent(sql, id, { messageId: sent.messageId, subject: rendered.subject, template: rendered.template }), id);
+    await untilWritten(logger, () => markSent(sql, id, { messageId: sent.messageId, subject: rendered.subject, template: rendered.template }), id);
     outcomes.inc({ status: 'sent' });
     logger.info({ email: id, user: email.userId, to: email.to, kind: email.kind, attempt: job.attemptsMade + 1 }, 'email sent');
   }

@@ -1,6 +1,5 @@
 import type { TidingsClient } from '@tidings/client';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { guard } from 'lit/directives/guard.js';
 import { Announcer } from '../controllers/announcer.ts';
 import { BrowserNotifier } from '../controllers/browser-notifier.ts';
 import { ClockController } from '../controllers/clock-controller.ts';
@@ -10,23 +9,18 @@ import { ListController } from '../controllers/list-controller.ts';
 import { MenuController } from '../controllers/menu-controller.ts';
 import { PanelController } from '../controllers/panel-controller.ts';
 import { PreferencesController } from '../controllers/preferences-controller.ts';
+import { Prerender } from '../controllers/prerender.ts';
 import { ScrollSentinel } from '../controllers/scroll-sentinel.ts';
+import { SearchController } from '../controllers/search-controller.ts';
 import { ToastController } from '../controllers/toast-controller.ts';
 import { TypeCatalog } from '../controllers/type-catalog.ts';
 import { resolveLocale, Translator } from '../locales/index.ts';
 import type { InboxNotification, InboxTheme, TidingsNavigateDetail } from '../types.ts';
 import { bellIcon } from './icons.ts';
 import { ItemText } from './item-text.ts';
-import { renderBanners } from './render-banners.ts';
-import { renderHeader } from './render-header.ts';
-import { renderList } from './render-list.ts';
-import { renderPreferences } from './render-preferences.ts';
+import { renderPanel } from './render-panel.ts';
 import { renderToasts } from './render-toasts.ts';
-import { renderToolbar } from './render-toolbar.ts';
 import { inboxStyles } from './tidings-inbox.styles.ts';
-
-/** Typing pauses this long before a search is sent. */
-const SEARCH_DEBOUNCE_MS = 300;
 
 /**
  * `<tidings-inbox>`: a notification bell with an unread badge that opens the user's inbox in a
@@ -92,9 +86,7 @@ export class TidingsInbox extends LitElement {
     client: { attribute: false },
     open: { state: true },
     view: { state: true },
-    searchText: { state: true },
     notice: { state: true },
-    prerendered: { state: true },
   };
 
   declare apiUrl: string | undefined;
@@ -105,15 +97,7 @@ export class TidingsInbox extends LitElement {
   declare client: TidingsClient | undefined;
   declare private open: boolean;
   declare private view: 'inbox' | 'preferences';
-  declare private searchText: string;
   declare private notice: string | undefined;
-  /**
-   * Whether the panel's content is in the DOM. It is rendered ahead, hidden, once the browser is
-   * idle after the first page arrived (or at the first open), and kept while closed: opening then
-   * only shows it, however long the list.
-   */
-  declare private prerendered: boolean;
-  private prerenderScheduled = false;
 
   private translator: Translator;
   private readonly list: ListController;
@@ -124,12 +108,13 @@ export class TidingsInbox extends LitElement {
   private readonly clock: ClockController;
   private readonly browser = new BrowserNotifier();
   private readonly itemText = new ItemText();
+  private readonly prerender = new Prerender(this);
   private readonly connection: ConnectionController;
   private readonly panel: PanelController;
   private readonly menu: MenuController;
   private readonly feed: FeedController;
+  private readonly search: SearchController;
   private readonly brokenIcons = new Set<string>();
-  private searchTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the view's heading gets focus after the next render (the view changed). */
   private focusHeading = false;
 
@@ -138,8 +123,6 @@ export class TidingsInbox extends LitElement {
     this.theme = 'light';
     this.open = false;
     this.view = 'inbox';
-    this.searchText = '';
-    this.prerendered = false;
     this.translator = this.makeTranslator();
     this.list = new ListController(this);
     this.catalog = new TypeCatalog(this);
@@ -155,6 +138,7 @@ export class TidingsInbox extends LitElement {
       more: () => this.list.more(),
       focusFallback: () => this.shadowRoot?.querySelector<HTMLElement>('#panel-title')?.focus(),
     });
+    this.search = new SearchController(this, this.list);
     this.panel = new PanelController(this, {
       dialog: () => this.shadowRoot?.querySelector('dialog') ?? null,
       bell: () => this.shadowRoot?.querySelector<HTMLElement>('.bell') ?? null,
@@ -204,7 +188,7 @@ export class TidingsInbox extends LitElement {
   /** Opens the panel. */
   show(): void {
     this.open = true;
-    this.prerendered = true;
+    this.prerender.now();
   }
 
   /** Closes the panel; focus goes back to the bell. */
@@ -217,7 +201,6 @@ export class TidingsInbox extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.searchTimer);
     this.hide();
   }
 
@@ -259,7 +242,7 @@ export class TidingsInbox extends LitElement {
         @click=${this.panel.onClick}
         @keydown=${this.panel.onKeydown}
       >
-        ${this.open || this.prerendered ? this.renderPanel() : nothing}
+        ${this.open || this.prerender.done ? this.renderPanel() : nothing}
       </dialog>
       ${renderToasts({
         t,
@@ -281,7 +264,7 @@ export class TidingsInbox extends LitElement {
       if (this.open) this.panel.opened();
       else if (changed.get('open') === true) this.panel.closed();
     }
-    if (!this.prerendered) this.schedulePrerender();
+    this.prerender.whenIdle(this.list.status === 'ready');
     if (this.focusHeading) {
       this.focusHeading = false;
       if (this.open) this.shadowRoot?.querySelector<HTMLElement>('#panel-title')?.focus();
@@ -289,118 +272,29 @@ export class TidingsInbox extends LitElement {
   }
 
   private renderPanel(): TemplateResult {
-    const t = this.translator;
-    const inPreferences = this.view === 'preferences';
-    return html`
-      <div class="panel" @pointerdown=${this.menu.onPanelPointerDown}>
-        ${renderHeader({
-          t,
-          view: this.view,
-          menuOpen: this.menu.open,
-          canMarkAllRead: this.list.status === 'ready' && this.connection.unreadCount !== 0,
-          canClearRead: this.list.status === 'ready',
-          onBack: this.showInbox,
-          onPreferences: this.showPreferences,
-          onClose: () => this.hide(),
-          onMenuButton: this.menu.onButton,
-          onMenuKeydown: this.menu.onKeydown,
-          onMenuFocusout: this.menu.onFocusout,
-          onMarkAllRead: () => this.menu.choose(() => this.run(() => this.list.markAllRead())),
-          onClearRead: () => this.menu.choose(() => this.run(() => this.list.clearRead())),
-        })}
-        ${renderBanners({
-          t,
-          offline: this.connection.offline,
-          disconnected: this.connection.disconnected,
-          notice: this.notice,
-          onDismissNotice: () => (this.notice = undefined),
-        })}
-        ${inPreferences ? this.renderPreferencesView() : this.renderInboxView()}
-        <div class="sr-only" role="status">${this.open ? this.announcer.text : ''}</div>
-      </div>
-    `;
-  }
-
-  private renderInboxView(): TemplateResult {
-    const t = this.translator;
-    const list = this.list;
-    return html`
-      ${renderToolbar({
-        t,
-        filters: list.filters,
-        searchText: this.searchText,
-        types: this.catalog.types,
-        onSearch: this.onSearch,
-        onType: (event) => list.setFilters({ type: (event.target as HTMLSelectElement).value }),
-        onUnreadOnly: (event) => list.setFilters({ unreadOnly: (event.target as HTMLInputElement).checked }),
-      })}
-      <div class="scroller">
-        ${guard(
-          [
-            list.items,
-            list.limit,
-            list.status,
-            list.moreStatus,
-            list.nextCursor,
-            list.filters,
-            this.feed.activeId,
-            this.itemText.stamp,
-            t,
-            this.brokenIcons.size,
-          ],
-          () =>
-            renderList({
-              t,
-              items: list.items.length > list.limit ? list.items.slice(0, list.limit) : list.items,
-              total: list.items.length,
-              complete: list.nextCursor === null,
-              status: list.status,
-              moreStatus: list.moreStatus,
-              hasMore: list.hasMore,
-              filtered: list.filtered,
-              activeId: this.feed.activeId,
-              text: this.itemText,
-              brokenIcons: this.brokenIcons,
-              onRetry: () => void list.reload(),
-              onLoadMore: () => list.more(),
-              onClearFilters: this.clearFilters,
-              onClick: this.feed.onClick,
-              onKeydown: this.feed.onKeydown,
-              onFocusin: this.feed.onFocusin,
-              onIconError: this.onIconError,
-            }),
-        )}
-      </div>
-    `;
-  }
-
-  private renderPreferencesView(): TemplateResult {
-    return renderPreferences({
+    return renderPanel({
       t: this.translator,
-      preferences: this.preferences.preferences,
-      status: this.preferences.status,
-      saveStatus: this.preferences.saveStatus,
-      types: this.catalog.types,
-      browser: this.browser.state,
-      onChange: (change) => void this.preferences.update(change),
-      onRetry: () => void this.preferences.load(),
-      onEnableBrowser: () => void this.browser.enable().then(() => this.requestUpdate()),
-      onDisableBrowser: () => {
-        this.browser.disable();
-        this.requestUpdate();
-      },
+      view: this.view,
+      announcement: this.open ? this.announcer.text : '',
+      notice: this.notice,
+      list: this.list,
+      catalog: this.catalog,
+      preferences: this.preferences,
+      connection: this.connection,
+      menu: this.menu,
+      feed: this.feed,
+      search: this.search,
+      browser: this.browser,
+      text: this.itemText,
+      brokenIcons: this.brokenIcons,
+      onBack: this.showInbox,
+      onPreferences: this.showPreferences,
+      onClose: () => this.hide(),
+      onDismissNotice: () => (this.notice = undefined),
+      onIconError: this.onIconError,
+      run: (action) => this.run(action),
+      requestUpdate: () => this.requestUpdate(),
     });
-  }
-
-  private schedulePrerender(): void {
-    if (this.prerenderScheduled || this.list.status !== 'ready') return;
-    this.prerenderScheduled = true;
-    const prerender = () => {
-      if (this.isConnected) this.prerendered = true;
-    };
-    // Safari lacks requestIdleCallback.
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(prerender, { timeout: 2_000 });
-    else setTimeout(prerender, 200);
   }
 
   private makeTranslator(): Translator {
@@ -470,17 +364,5 @@ export class TidingsInbox extends LitElement {
     if (id === undefined || this.brokenIcons.has(id)) return;
     this.brokenIcons.add(id);
     this.requestUpdate();
-  };
-
-  private readonly onSearch = (event: Event): void => {
-    this.searchText = (event.target as HTMLInputElement).value;
-    clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => this.list.setFilters({ q: this.searchText.trim() }), SEARCH_DEBOUNCE_MS);
-  };
-
-  private readonly clearFilters = (): void => {
-    clearTimeout(this.searchTimer);
-    this.searchText = '';
-    this.list.clearFilters();
   };
 }

@@ -33,7 +33,14 @@ export function consoleContentSecurityPolicy(gatewayUrls: readonly string[]): st
   ].join('; ');
 }
 
-const GATEWAY_META = '<meta name="tidings-gateway-url" content="">';
+/** The page's gateway placeholder, however the markup spells it (`content=""`, self-closing or not). */
+const GATEWAY_META = /<meta\s+name="tidings-gateway-url"\s+content=""\s*\/?>/;
+
+/** The page with the gateway written into its placeholder; a page without one is a broken build, not a page. */
+export function withGateway(source: string, gatewayUrl: string): string {
+  if (!GATEWAY_META.test(source)) throw new Error('the console page has no <meta name="tidings-gateway-url" content=""> to write the gateway into');
+  return source.replace(GATEWAY_META, `<meta name="tidings-gateway-url" content="${escapeHtml(gatewayUrl)}">`);
+}
 
 /**
  * Mounts the admin console at `/console`: its content-hashed assets cached for a year, and for every
@@ -73,7 +80,7 @@ export function mountConsole(app: Express, config: Config, logger: Logger): void
       .set('Cache-Control', 'no-store')
       .set('Referrer-Policy', 'no-referrer')
       .type('html')
-      .send(source.replace(GATEWAY_META, `<meta name="tidings-gateway-url" content="${escapeHtml(gatewayUrl)}">`));
+      .send(withGateway(source, gatewayUrl));
   };
   app.get(['/console', '/console/{*rest}'], (req, res, next) => {
     // Anything under assets/ that is not a file is the JSON 404, not the page.

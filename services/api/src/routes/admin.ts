@@ -20,6 +20,10 @@ import type { ApiDeps } from '../deps.ts';
 const tag = 'Admin';
 
 export function adminRoutes(deps: ApiDeps) {
+  return [...broadcastRoutes(deps), ...emailLogListRoutes(deps), ...suppressionRoutes(deps), ...connectionRoutes(deps)];
+}
+
+function broadcastRoutes(deps: ApiDeps) {
   return [
     route({
       method: 'get',
@@ -45,6 +49,12 @@ export function adminRoutes(deps: ApiDeps) {
         return { status: 204 };
       },
     }),
+  ];
+}
+
+/** The list only: one log and its rendering are in admin-emails.ts. */
+function emailLogListRoutes(deps: ApiDeps) {
+  return [
     route({
       method: 'get',
       path: '/v1/admin/email-logs',
@@ -55,6 +65,11 @@ export function adminRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'A page', schema: pageOf(emailLogSchema, 'EmailLogPage') } },
       handler: async ({ query }) => ({ status: 200, body: await deps.admin.emailLogs(query) }),
     }),
+  ];
+}
+
+function suppressionRoutes(deps: ApiDeps) {
+  return [
     route({
       method: 'get',
       path: '/v1/admin/email-suppressions',
@@ -96,6 +111,11 @@ export function adminRoutes(deps: ApiDeps) {
         return { status: 204 };
       },
     }),
+  ];
+}
+
+function connectionRoutes(deps: ApiDeps) {
+  return [
     route({
       method: 'get',
       path: '/v1/admin/connections',

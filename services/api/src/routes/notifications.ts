@@ -34,49 +34,57 @@ const idempotencyHeader = z.object({
 const tag = 'Notifications';
 
 export function notificationRoutes(deps: ApiDeps) {
+  // `unread-count` comes before `:id`, which would otherwise take it.
+  return [createRoute(deps), ...inboxListRoutes(deps), ...bulkRoutes(deps), ...oneNotificationRoutes(deps)];
+}
+
+function createRoute(deps: ApiDeps) {
+  return route({
+    method: 'post',
+    path: '/v1/notifications',
+    summary: 'Create a notification for users, roles or everyone',
+    description:
+      'With `"dry_run": true` nothing is written or sent (no recipient is created, an Idempotency-Key is neither ' +
+      'checked against earlier requests nor recorded): the answer is the `recipient_count` the same request would give now.',
+    tag,
+    access: 'publisher',
+    body: createNotificationSchema,
+    headers: idempotencyHeader,
+    responses: {
+      200: { description: 'Dry run: the recipients it would reach', schema: dryRunResultSchema },
+      201: { description: 'Created and published', schema: createNotificationResultSchema },
+      202: { description: 'Scheduled for `send_at`', schema: createNotificationResultSchema },
+      422: { description: 'The Idempotency-Key was used with another body' },
+    },
+    handler: async ({ principal, body, req }) => {
+      const idempotencyKey = parseOrThrow(idempotencyHeader, { 'idempotency-key': req.get('idempotency-key') }, 'header')['idempotency-key'];
+      if (body.dry_run === true) {
+        const recipientCount = await countRecipients(deps.create.sql, body);
+        deps.logger.debug({ by: principal.userId, type: body.type, recipients: recipientCount }, 'notification dry run');
+        return { status: 200, body: { recipient_count: recipientCount } };
+      }
+      const outcome = await createNotifications(deps.create, { createdBy: principal.userId, input: body, idempotencyKey });
+      deps.logger.info(
+        {
+          by: principal.userId,
+          type: body.type,
+          broadcast: outcome.result.broadcast_id,
+          recipients: outcome.result.recipient_count,
+          replayed: outcome.replayed,
+        },
+        outcome.replayed ? 'notification create replayed' : `notification ${outcome.result.status}`,
+      );
+      return {
+        status: outcome.result.status === 'scheduled' ? 202 : 201,
+        body: outcome.result,
+        headers: outcome.replayed ? { 'Idempotent-Replayed': 'true' } : undefined,
+      };
+    },
+  });
+}
+
+function inboxListRoutes(deps: ApiDeps) {
   return [
-    route({
-      method: 'post',
-      path: '/v1/notifications',
-      summary: 'Create a notification for users, roles or everyone',
-      description:
-        'With `"dry_run": true` nothing is written or sent (no recipient is created, an Idempotency-Key is neither ' +
-        'checked against earlier requests nor recorded): the answer is the `recipient_count` the same request would give now.',
-      tag,
-      access: 'publisher',
-      body: createNotificationSchema,
-      headers: idempotencyHeader,
-      responses: {
-        200: { description: 'Dry run: the recipients it would reach', schema: dryRunResultSchema },
-        201: { description: 'Created and published', schema: createNotificationResultSchema },
-        202: { description: 'Scheduled for `send_at`', schema: createNotificationResultSchema },
-        422: { description: 'The Idempotency-Key was used with another body' },
-      },
-      handler: async ({ principal, body, req }) => {
-        const idempotencyKey = parseOrThrow(idempotencyHeader, { 'idempotency-key': req.get('idempotency-key') }, 'header')['idempotency-key'];
-        if (body.dry_run === true) {
-          const recipientCount = await countRecipients(deps.create.sql, body);
-          deps.logger.debug({ by: principal.userId, type: body.type, recipients: recipientCount }, 'notification dry run');
-          return { status: 200, body: { recipient_count: recipientCount } };
-        }
-        const outcome = await createNotifications(deps.create, { createdBy: principal.userId, input: body, idempotencyKey });
-        deps.logger.info(
-          {
-            by: principal.userId,
-            type: body.type,
-            broadcast: outcome.result.broadcast_id,
-            recipients: outcome.result.recipient_count,
-            replayed: outcome.replayed,
-          },
-          outcome.replayed ? 'notification create replayed' : `notification ${outcome.result.status}`,
-        );
-        return {
-          status: outcome.result.status === 'scheduled' ? 202 : 201,
-          body: outcome.result,
-          headers: outcome.replayed ? { 'Idempotent-Replayed': 'true' } : undefined,
-        };
-      },
-    }),
     route({
       method: 'get',
       path: '/v1/notifications',
@@ -96,6 +104,11 @@ export function notificationRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'The count', schema: unreadCountSchema } },
       handler: async ({ principal }) => ({ status: 200, body: { count: await deps.inbox.unreadCount(principal.userId) } }),
     }),
+  ];
+}
+
+function bulkRoutes(deps: ApiDeps) {
+  return [
     route({
       method: 'post',
       path: '/v1/notifications/read-all',
@@ -128,6 +141,11 @@ export function notificationRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'How many were deleted', schema: bulkDeleteResultSchema } },
       handler: async ({ principal, body }) => ({ status: 200, body: { deleted: await deps.inbox.deleteMany(principal.userId, body) } }),
     }),
+  ];
+}
+
+function oneNotificationRoutes(deps: ApiDeps) {
+  return [
     route({
       method: 'get',
       path: '/v1/notifications/:id',

@@ -21,13 +21,15 @@ const errorTitles: Partial<Record<AppError['code'], string>> = {
 
 const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 
-/**
- * The link in every email's footer and `List-Unsubscribe` header. GET only shows a confirmation
- * page (mail scanners fetch links, so it must change nothing); POST unsubscribes, either from the
- * page's buttons or as an RFC 8058 one-click request sent by the mail provider.
- */
-export function unsubscribeRoutes(deps: ApiDeps) {
-  const branding: PageBranding = { productName: deps.config.PRODUCT_NAME, brandColor: deps.config.BRAND_COLOR };
+function verifiedClaims(secret: string, token: string | undefined): UnsubscribeClaims {
+  const claims = verifyUnsubscribe(secret, token);
+  if (claims === null)
+    throw new AppError('invalid_token', 'the unsubscribe link is missing its token, or the token is altered; open the whole link from the email');
+  return claims;
+}
+
+/** What the page and the POST share: the URL with its token, the rate limit, errors as HTML pages. */
+function commonSpec(deps: ApiDeps, branding: PageBranding) {
   const limit = ipRateLimit({
     redis: deps.redis,
     keyPrefix: deps.config.REDIS_PREFIX,
@@ -35,14 +37,8 @@ export function unsubscribeRoutes(deps: ApiDeps) {
     perMinute: unsubscribePerMinute,
     logger: deps.logger,
   });
-  const claimsOf = (token: string | undefined): UnsubscribeClaims => {
-    const claims = verifyUnsubscribe(deps.config.UNSUBSCRIBE_SECRET, token);
-    if (claims === null)
-      throw new AppError('invalid_token', 'the unsubscribe link is missing its token, or the token is altered; open the whole link from the email');
-    return claims;
-  };
   const errorPage = (error: AppError) => htmlPage(branding, errorTitles[error.code] ?? 'Something went wrong', html`<p>${sentence(error.message)}</p>`);
-  const common = {
+  return {
     path: '/v1/unsubscribe',
     tag: 'Email',
     access: 'public' as const,
@@ -50,6 +46,17 @@ export function unsubscribeRoutes(deps: ApiDeps) {
     before: [limit],
     errorPage,
   };
+}
+
+/**
+ * The link in every email's footer and `List-Unsubscribe` header. GET only shows a confirmation
+ * page (mail scanners fetch links, so it must change nothing); POST unsubscribes, either from the
+ * page's buttons or as an RFC 8058 one-click request sent by the mail provider.
+ */
+export function unsubscribeRoutes(deps: ApiDeps) {
+  const branding: PageBranding = { productName: deps.config.PRODUCT_NAME, brandColor: deps.config.BRAND_COLOR };
+  const common = commonSpec(deps, branding);
+  const claimsOf = (token: string | undefined) => verifiedClaims(deps.config.UNSUBSCRIBE_SECRET, token);
 
   return [
     route({

@@ -1,48 +1,19 @@
-import { useId } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { useApi } from '../../api/session.tsx';
-import type { NotificationType, Priority } from '../../api/types.ts';
+import type { Priority } from '../../api/types.ts';
 import { useStrings } from '../../i18n/index.tsx';
 import { Field } from '../../ui/index.ts';
 import type { DraftFieldsProps } from './fields.ts';
 import { composeStrings } from './strings.ts';
+import { TypeField } from './TypeField.tsx';
 
 const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'critical'];
 
 export function MessageFields({ draft, update, errors }: DraftFieldsProps) {
   const t = useStrings(composeStrings);
-  const api = useApi();
-  const listId = useId();
-  const types = useQuery({
-    queryKey: ['admin', 'notification-types'],
-    queryFn: () => api.get<{ items: NotificationType[] }>('/v1/admin/notification-types'),
-    staleTime: 60_000,
-  });
   return (
     <fieldset className="card stack-tight">
       <legend className="card-legend">{t('messageLegend')}</legend>
       <div className="form-row">
-        <Field label={t('type')} hint={t('typeHint')} error={errors.type}>
-          {(props) => (
-            <input
-              {...props}
-              list={listId}
-              className="mono"
-              value={draft.type}
-              onChange={(event) => update({ type: event.target.value })}
-              autoComplete="off"
-              spellCheck={false}
-              required
-            />
-          )}
-        </Field>
-        <datalist id={listId}>
-          {types.data?.items.map((type) => (
-            <option key={type.key} value={type.key}>
-              {type.description}
-            </option>
-          ))}
-        </datalist>
+        <TypeField value={draft.type} onChange={(type) => update({ type })} error={errors.type} />
         <Field label={t('priority')} error={errors.priority} className="field-narrow">
           {(props) => (
             <select {...props} value={draft.priority} onChange={(event) => update({ priority: event.target.value as Priority })}>

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'wouter';
 import { useApi } from '../../api/session.tsx';
-import { ConfirmDialog, Field, LoadMore, QueryState, ScrollTable, StatusBadge, Time, useErrorMessage } from '../../ui/index.ts';
+import { ConfirmDialog, Field, LoadMore, QueryState, useErrorMessage } from '../../ui/index.ts';
 import { useStrings } from '../../i18n/index.tsx';
 import { pageSize, type PageOf } from '../notifications/model.ts';
 import { allItems } from '../notifications/queries.ts';
 import { AddSuppression, suppressionsKey } from './AddSuppression.tsx';
 import { isSuppressionReason, suppressionReasons, type Suppression } from './model.ts';
 import { strings } from './strings.ts';
+import { SuppressionTable } from './SuppressionTable.tsx';
 
 /** The "Suppressions" tab: the list (filtered by reason, in the URL), "Lift" per row, and "Add". */
 export function Suppressions() {
@@ -67,38 +68,7 @@ export function Suppressions() {
         </Field>
       </div>
       <QueryState query={query} empty={<p>{t('supp.empty')}</p>}>
-        {(data) => (
-          <ScrollTable
-            caption={t('supp.caption')}
-            head={
-              <>
-                <th scope="col">{t('supp.address')}</th>
-                <th scope="col">{t('supp.reason')}</th>
-                <th scope="col">{t('supp.detail')}</th>
-                <th scope="col">{t('supp.created')}</th>
-                <th scope="col">{t('supp.actions')}</th>
-              </>
-            }
-          >
-            {allItems(data).map((s) => (
-              <tr key={s.address}>
-                <td className="nowrap">{s.address}</td>
-                <td>
-                  <StatusBadge status={s.reason} />
-                </td>
-                <td>{s.detail ?? t('none')}</td>
-                <td>
-                  <Time iso={s.created_at} />
-                </td>
-                <td className="actions">
-                  <button type="button" className="btn btn-small" aria-label={t('lift.named', { address: s.address })} onClick={() => setLifting(s.address)}>
-                    {t('lift')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </ScrollTable>
-        )}
+        {(data) => <SuppressionTable suppressions={allItems(data)} onLift={setLifting} />}
       </QueryState>
       <LoadMore query={query} />
       <ConfirmDialog

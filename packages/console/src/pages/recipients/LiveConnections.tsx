@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/session.tsx';
-import { ConfirmDialog, QueryState, ScrollTable, Section, Time, useErrorMessage } from '../../ui/index.ts';
+import { ConfirmDialog, QueryState, Section, useErrorMessage } from '../../ui/index.ts';
 import { useStrings } from '../../i18n/index.tsx';
+import { ConnectionTable } from './ConnectionTable.tsx';
 import { connectionsRefreshMs, type Connection } from './model.ts';
+import { strings } from './strings.ts';
 
 const afterDisconnectMs = 1_000;
-import { strings } from './strings.ts';
 
 /** A user's open connections (asked for every 5 s) and "Force disconnect". */
 export function LiveConnections({ userId }: { userId: string }) {
@@ -58,28 +59,7 @@ export function LiveConnections({ userId }: { userId: string }) {
         {outcome}
       </p>
       <QueryState query={query} empty={<p>{t('connections.none')}</p>}>
-        {(data) => (
-          <ScrollTable
-            caption={t('connections.caption')}
-            head={
-              <>
-                <th scope="col">{t('connections.id')}</th>
-                <th scope="col">{t('connections.gateway')}</th>
-                <th scope="col">{t('connections.since')}</th>
-              </>
-            }
-          >
-            {data.items.map((c) => (
-              <tr key={c.connection_id}>
-                <td className="mono">{c.connection_id}</td>
-                <td className="mono">{c.gateway_id}</td>
-                <td>
-                  <Time iso={c.connected_at} />
-                </td>
-              </tr>
-            ))}
-          </ScrollTable>
-        )}
+        {(data) => <ConnectionTable connections={data.items} />}
       </QueryState>
       <ConfirmDialog
         open={confirming}
