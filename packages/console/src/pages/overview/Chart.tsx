@@ -28,11 +28,6 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-/** Series colour by index, also for legends outside the canvas. */
-export function seriesColourVar(index: number): string {
-  return `var(--series-${(index % SERIES_COLOURS) + 1})`;
-}
-
 /**
  * A uPlot line chart in the theme's colours that follows its container's width. The canvas is an
  * image to assistive technology; the caller gives its totals as the name and the figures as a table.
