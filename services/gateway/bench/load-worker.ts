@@ -9,19 +9,9 @@
 import jwt from 'jsonwebtoken';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import type {
-  BroadcastDone,
-  BroadcastState,
-  ChurnResult,
-  ConnectResult,
-  DeliveryStats,
-  LatencyRecords,
-  Target,
-  WorkerRequest,
-  WorkerStats,
-} from './worker-protocol.ts';
-
-const wallNow = (): number => performance.timeOrigin + performance.now();
+import { broadcastState, expectBroadcast, latencyRecords, recordArrival, resetLatency, wallNow } from './load-arrivals.ts';
+import { deliveryStats, resumeComplete, resumeFrom, sequence, startSeqs } from './load-seqs.ts';
+import type { ChurnResult, ConnectResult, Target, WorkerRequest, WorkerStats } from './worker-protocol.ts';
 
 interface Held {
   /** Drops the connection without a closing handshake. */
@@ -46,16 +36,10 @@ let open = 0;
 let unexpectedCloses = 0;
 const closeCodes: Record<string, number> = {};
 let frames = 0;
-let keys: number[] = [];
-let arrivals: number[] = [];
-const rounds = new Map<number, BroadcastState>();
 
 let trackSeqs = false;
-/** Per user: the newest seq with every one before it received (the SDK's lastSeq), and seqs that came past a hole. */
-const seqs = new Map<number, { last: number; early: Set<number> }>();
 /** Users whose connection dropped without the bench asking, with their gateway: the next churn reopens them. */
 const down = new Map<number, string>();
-const delivery = { frames: 0, duplicates: 0, sameConnectionDuplicates: 0, early: 0, resumes: 0, replayed: 0 };
 
 function tokenFor(user: number): string {
   let token = tokens.get(user);
@@ -64,21 +48,6 @@ function tokenFor(user: number): string {
     tokens.set(user, token);
   }
   return token;
-}
-
-function onNotification(at: number, data: { k?: number; b?: number } | undefined): void {
-  if (!data) return;
-  if (data.k !== undefined) {
-    keys.push(data.k);
-    arrivals.push(at);
-  } else if (data.b !== undefined) {
-    const state = rounds.get(data.b);
-    if (!state) return;
-    state.count++;
-    if (state.first === 0) state.first = at;
-    state.last = at;
-    if (state.count === state.expected) process.send!({ event: 'broadcastDone', state } satisfies BroadcastDone);
-  }
 }
 
 const NOTIFICATION_PREFIX = '{"type":"notification"';
@@ -95,39 +64,10 @@ function onWsMessage(this: WebSocket, raw: WebSocket.RawData): void {
   const text = frameText(raw);
   if (!text.startsWith(NOTIFICATION_PREFIX)) return;
   const frame = JSON.parse(text) as { notification: { data?: { k?: number; b?: number } } };
-  onNotification(at, frame.notification.data);
+  recordArrival(at, frame.notification.data);
 }
 
 const RESUME_COMPLETE_PREFIX = '{"type":"resume_complete"';
-
-/** Dedupe by seq as the SDK's sequencer does, without asking for gaps (a later resume fills them). */
-function sequence(held: Held, seq: number): void {
-  const state = seqs.get(held.user)!;
-  delivery.frames++;
-  if (held.seen!.has(seq)) delivery.sameConnectionDuplicates++;
-  held.seen!.add(seq);
-  if (seq <= state.last || state.early.has(seq)) {
-    delivery.duplicates++;
-    return;
-  }
-  if (seq !== state.last + 1) {
-    delivery.early++;
-    state.early.add(seq);
-    return;
-  }
-  state.last = seq;
-  while (state.early.delete(state.last + 1)) state.last++;
-}
-
-/** Everything up to `lastSeq` that exists has been sent: a seq still missing below it is gone. */
-function resumeComplete(user: number, count: number, lastSeq: number): void {
-  const state = seqs.get(user)!;
-  delivery.resumes++;
-  delivery.replayed += count;
-  state.last = Math.max(state.last, lastSeq);
-  for (const seq of state.early) if (seq <= state.last) state.early.delete(seq);
-  while (state.early.delete(state.last + 1)) state.last++;
-}
 
 function onTrackedMessage(held: Held, raw: WebSocket.RawData): void {
   const at = wallNow();
@@ -135,8 +75,8 @@ function onTrackedMessage(held: Held, raw: WebSocket.RawData): void {
   const text = frameText(raw);
   if (text.startsWith(NOTIFICATION_PREFIX)) {
     const frame = JSON.parse(text) as { notification: { seq: number; data?: { k?: number; b?: number } } };
-    onNotification(at, frame.notification.data);
-    sequence(held, frame.notification.seq);
+    recordArrival(at, frame.notification.data);
+    sequence(held.user, held.seen!, frame.notification.seq);
   } else if (text.startsWith(RESUME_COMPLETE_PREFIX)) {
     const frame = JSON.parse(text) as { count: number; last_seq: number };
     resumeComplete(held.user, frame.count, frame.last_seq);
@@ -146,7 +86,7 @@ function onTrackedMessage(held: Held, raw: WebSocket.RawData): void {
 function onSioNotification(notification: { data?: { k?: number; b?: number } }): void {
   const at = wallNow();
   frames++;
-  onNotification(at, notification.data);
+  recordArrival(at, notification.data);
 }
 
 function closed(held: Held, code: number | string): void {
@@ -193,7 +133,7 @@ function connectOne(group: number, [user, url, since]: Target): Promise<Held> {
         ws.off('message', established);
         if (trackSeqs) {
           // A first connection starts from the server's newest seq, as the SDK does without `since`.
-          if (!seqs.has(user)) seqs.set(user, { last: (JSON.parse(text) as { last_seq: number }).last_seq, early: new Set() });
+          startSeqs(user, text);
           held.seen = new Set();
           ws.on('message', (message: WebSocket.RawData) => onTrackedMessage(held, message));
         } else {
@@ -290,7 +230,7 @@ async function churn(group: number, count: number): Promise<ChurnResult> {
   const restored = [...down];
   down.clear();
   // Resume from the newest seq seen without a hole, read once the old socket is gone.
-  const targets: Target[] = [...restored, ...picked.map((h): [number, string] => [h.user, h.url])].map(([user, url]) => [user, url, seqs.get(user)?.last]);
+  const targets: Target[] = [...restored, ...picked.map((h): [number, string] => [h.user, h.url])].map(([user, url]) => [user, url, resumeFrom(user)]);
   const result = await connect(group, targets);
   return { closed: picked.length, restored: restored.length, failed: result.failed, errors: result.errors, ms: Math.round(performance.now() - started) };
 }
@@ -314,24 +254,20 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'clock':
       return wallNow();
     case 'resetLatency':
-      keys = [];
-      arrivals = [];
+      resetLatency();
       return true;
     case 'latency':
-      return { keys: Float64Array.from(keys), arrivals: Float64Array.from(arrivals) } satisfies LatencyRecords;
-    case 'expectBroadcast': {
-      const state: BroadcastState = { round: request.round, count: 0, expected: expectedConnections(), first: 0, last: 0 };
-      rounds.set(request.round, state);
-      return state.expected;
-    }
+      return latencyRecords();
+    case 'expectBroadcast':
+      return expectBroadcast(request.round, expectedConnections());
     case 'broadcastState':
-      return rounds.get(request.round);
+      return broadcastState(request.round);
     case 'stats':
       return { open, unexpectedCloses, closeCodes, frames } satisfies WorkerStats;
     case 'churn':
       return churn(request.group, request.count);
     case 'delivery':
-      return { ...delivery, down: down.size } satisfies DeliveryStats;
+      return deliveryStats(down.size);
     case 'shutdown':
       for (const group of [...groups.keys()]) await closeGroup(group);
       setTimeout(() => process.exit(0), 50);

@@ -1,85 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
 import { createNotifications, markEnqueued, recordEmailEvents } from '@tidings/domain';
-import { bullPrefix, maintenanceJobs, queueNames } from '@tidings/jobs';
-import { createLogger } from '@tidings/server-kit';
-import { eventually, TcpProxy, uniqueId } from '@tidings/test-support';
-import { startHarness, type ApiHarness } from '../../api/tests/harness.ts';
-import { startWorker, type RunningWorker } from '../src/main.ts';
-import { SmtpSink } from './smtp-sink.ts';
+import { eventually, type TcpProxy } from '@tidings/test-support';
+import type { ApiHarness } from '../../api/tests/harness.ts';
+import type { RunningWorker } from '../src/main.ts';
+import { EmailStack } from './email-stack.ts';
+import type { SmtpSink } from './smtp-sink.ts';
 
+const stack = new EmailStack();
+const { recipient, send, logsOf } = stack;
 let h: ApiHarness;
 let worker: RunningWorker;
 let sink: SmtpSink;
 let smtp: TcpProxy;
-let maintenance: Queue;
-
-interface Log {
-  id: string;
-  status: string;
-  attempts: number;
-  error: string | null;
-  provider_message_id: string | null;
-  template: string;
-  subject: string;
-  kind: string;
-  notification_id: string | null;
-}
 
 beforeAll(async () => {
-  const deferred = new Map<string, number>();
-  sink = await new SmtpSink({
-    reject: (address) => address.endsWith('@rejected.test'),
-    // Greylisting: the first two tries of each address are deferred.
-    defer: (address) => address.endsWith('@greylist.test') && (deferred.set(address, (deferred.get(address) ?? 0) + 1).get(address) ?? 0) <= 2,
-  }).start();
-  smtp = new TcpProxy('127.0.0.1', sink.port);
-  await smtp.start();
-  h = await startHarness({
-    SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-    EMAIL_RETRY_BASE_MS: '100',
-    EMAIL_MAX_ATTEMPTS: '30',
-    OUTBOX_GRACE_MS: '300',
-    PRODUCT_NAME: 'Acme Cloud',
-    BRAND_COLOR: '#ff6600',
-    FOOTER_ADDRESS: '1 Harbour Road, Dover',
-  });
-  worker = await startWorker(h.config, createLogger('worker', process.env.TEST_LOG_LEVEL ?? 'silent'), { port: 0, staleEmailMs: 1_000 });
-  maintenance = new Queue(queueNames.maintenance, { connection: { url: h.config.REDIS_URL }, prefix: bullPrefix(h.config.REDIS_PREFIX) });
-  await h.request('PUT', '/v1/notification-types/invoice', { token: h.admin, body: { default_email: true } });
-  await h.request('PUT', '/v1/notification-types/security', { token: h.admin, body: { default_email: true, critical: true } });
+  ({ h, worker, sink, smtp } = await stack.start());
 });
 afterAll(async () => {
-  await maintenance?.close();
-  await worker?.close();
-  await h?.close();
-  await smtp?.cut();
-  await sink?.close();
+  await stack.close();
 });
-
-async function recipient(label: string, domain = 'example.com', preferences?: Record<string, unknown>): Promise<{ id: string; address: string }> {
-  const id = uniqueId(label);
-  const address = `${id}@${domain}`;
-  expect((await h.request('PUT', `/v1/recipients/${id}`, { token: h.service, body: { email: address, name: 'Ada <Lovelace>' } })).status).toBe(200);
-  if (preferences) expect((await h.request('PUT', '/v1/preferences', { token: h.userToken(id), body: preferences })).status).toBe(200);
-  return { id, address };
-}
-
-async function send(userId: string, body: Record<string, unknown> = {}): Promise<{ broadcast_id: string; notification_ids: string[] }> {
-  const created = await h.request('POST', '/v1/notifications', {
-    token: h.service,
-    body: { to: { user_ids: [userId] }, type: 'invoice', title: 'Invoice ready', ...body },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBeLessThan(300);
-  return created.body;
-}
-
-async function logsOf(userId: string): Promise<Log[]> {
-  const { sql } = h.api.deps.database;
-  return sql<Log[]>`
-    select id, status, attempts, error, provider_message_id, template, subject, kind, notification_id
-    from email_logs where user_id = ${userId} order by queued_at, id`;
-}
 
 describe('notification emails', () => {
   it('arrive over SMTP with HTML and text parts, the branding and one-click unsubscribe headers, and are logged as sent', async () => {
@@ -262,65 +201,6 @@ describe('worker metrics', () => {
     expect(text).toMatch(/^tidings_email_sent_total\{status="failed"[^}]*\} [1-9]/m);
     expect(text).toMatch(/^tidings_email_send_duration_seconds_count\{[^}]*\} [1-9]/m);
     expect(text).toMatch(/^tidings_queue_depth\{queue="email"[^}]*\} \d+/m);
-  });
-});
-
-describe('digests', () => {
-  it('batch a digest user’s emails into one message listing what is still unread, critical ones going out at once', async () => {
-    const jo = await recipient('jo', 'example.com', { digest: 'daily' });
-    const token = h.userToken(jo.id);
-    await send(jo.id, { title: 'First invoice' });
-    const read = await send(jo.id, { title: 'Already read' });
-    await send(jo.id, { title: 'Second <b>invoice</b>', action_url: 'https://billing.example.com/2' });
-    await send(jo.id, { type: 'security', title: 'New sign-in' });
-    await send(jo.id, { type: 'promo', title: 'Not an email type' });
-    expect((await h.request('POST', `/v1/notifications/${read.notification_ids[0]}/read`, { token })).status).toBe(204);
-
-    await eventually(() => expect(sink.to(jo.address).map((m) => m.subject)).toEqual(['New sign-in']));
-    expect((await logsOf(jo.id)).map((log) => log.kind)).toEqual(['notification']);
-
-    await maintenance.add(maintenanceJobs.digestDaily, {});
-    const digest = await eventually(() => {
-      const messages = sink.to(jo.address);
-      expect(messages).toHaveLength(2);
-      return messages[1]!;
-    });
-    expect(digest.subject).toBe('Your daily Acme Cloud digest: 2 new notifications');
-    expect(digest.html).toContain('First invoice');
-    expect(digest.html).toContain('Second &lt;b&gt;invoice&lt;/b&gt;');
-    expect(digest.html).toContain('https://billing.example.com/2');
-    for (const absent of ['Already read', 'New sign-in', 'Not an email type']) expect(digest.html).not.toContain(absent);
-    expect(digest.text).toContain('- First invoice');
-    expect(digest.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
-    await eventually(async () =>
-      expect((await logsOf(jo.id)).map((log) => [log.kind, log.status])).toEqual([
-        ['notification', 'sent'],
-        ['digest', 'sent'],
-      ]),
-    );
-
-    // The next run covers only what came after this one.
-    await maintenance.add(maintenanceJobs.digestDaily, {});
-    await send(jo.id, { title: 'Third invoice' });
-    await maintenance.add(maintenanceJobs.digestDaily, {});
-    const next = await eventually(() => {
-      const messages = sink.to(jo.address);
-      expect(messages).toHaveLength(3);
-      return messages[2]!;
-    });
-    expect(next.subject).toBe('Your daily Acme Cloud digest: 1 new notification');
-    expect(next.html).toContain('Third invoice');
-    expect(next.html).not.toContain('First invoice');
-  });
-
-  it('leave weekly users to the weekly run', async () => {
-    const kit = await recipient('kit', 'example.com', { digest: 'weekly' });
-    await send(kit.id, { title: 'Weekly item' });
-    const daily = await maintenance.add(maintenanceJobs.digestDaily, {});
-    await eventually(async () => expect(await daily.isCompleted()).toBe(true));
-    expect(await logsOf(kit.id)).toHaveLength(0);
-    await maintenance.add(maintenanceJobs.digestWeekly, {});
-    await eventually(() => expect(sink.to(kit.address).map((m) => m.subject)).toEqual(['Your weekly Acme Cloud digest: 1 new notification']));
   });
 });
 
