@@ -1,12 +1,17 @@
 import { defaultBackoff, type BackoffOptions } from './backoff.ts';
 import { clientErrorCodes, TidingsError } from './errors.ts';
 import { DEFAULT_MAX_GAP_RESUMES } from './sequencer.ts';
-import type { Tabs } from './shared-connection.ts';
 import type { BroadcastChannelConstructor } from './tab-channel.ts';
 import type { LockManagerLike } from './tab-election.ts';
 import type { TokenProvider } from './token.ts';
 import type { EventSourceConstructor, WebSocketConstructor } from './transport.ts';
 import type { WsTokenPlacement } from './transport-ws.ts';
+
+/** What the tabs of one browser share a connection through. */
+export interface Tabs {
+  locks: LockManagerLike;
+  BroadcastChannel: BroadcastChannelConstructor;
+}
 
 /** Options of {@link TidingsClient}. Only `url` and `getToken` are required. */
 export interface TidingsClientOptions {

@@ -3,17 +3,11 @@ import { Backoff } from './backoff.ts';
 import { GatewayConnection, isNews, type ConnectionHooks, type GatewayLink } from './connection.ts';
 import { TidingsError } from './errors.ts';
 import type { StateChange } from './events.ts';
-import type { ResolvedOptions } from './options.ts';
-import { readTabMessage, type BroadcastChannelConstructor, type BroadcastChannelLike, type TabMessage } from './tab-channel.ts';
-import { TabElection, type LockManagerLike } from './tab-election.ts';
+import type { ResolvedOptions, Tabs } from './options.ts';
+import { readTabMessage, type BroadcastChannelLike, type TabMessage } from './tab-channel.ts';
+import { TabElection } from './tab-election.ts';
 import { jwtSubject, type TokenSource } from './token.ts';
 import { ABNORMAL_CLOSURE } from './transport.ts';
-
-/** What the tabs of one browser share a connection through. */
-export interface Tabs {
-  locks: LockManagerLike;
-  BroadcastChannel: BroadcastChannelConstructor;
-}
 
 /** What a shared connection needs from its owner beyond a connection's hooks. */
 export interface SharedConnectionHooks extends ConnectionHooks {

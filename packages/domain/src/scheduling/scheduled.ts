@@ -4,7 +4,7 @@ import { emailLogsInsert } from '../email/email.ts';
 import { enqueueSendEmails } from '../email/outbox.ts';
 import { visibleNotificationSql } from '../inbox/visible.ts';
 import { withRetry } from '../retry.ts';
-import type { CreateDeps } from '../sending/create-notifications.ts';
+import type { CreateDeps } from '../sending/create-contract.ts';
 import { publishCreated, type CreatedRow, type NotificationTemplate } from '../sending/publish-created.ts';
 import { applyPreferences, recipientsOf, typeSettings } from '../sending/recipients.ts';
 

@@ -1,44 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '@tidings/db';
 import type { CreateNotificationInput, CreateNotificationResult } from '@tidings/protocol';
-import { AppError, type Logger } from '@tidings/server-kit';
+import { AppError } from '@tidings/server-kit';
 import { emailLogsInsert, type EmailRecipient } from '../email/email.ts';
-import { enqueueSendEmails, type EmailOutbox } from '../email/outbox.ts';
+import { enqueueSendEmails } from '../email/outbox.ts';
 import { withRetry } from '../retry.ts';
 import { idsInOrder, NOTIFICATION_IDS_LIMIT } from './answer.ts';
-import type { EventPublisher } from './event-publisher.ts';
+import type { CreateDeps, CreateOutcome, CreateRequest } from './create-contract.ts';
 import { replay, requestHash } from './idempotency.ts';
 import { publishCreated, type CreatedRow, type NotificationTemplate } from './publish-created.ts';
 import { resolveRequest } from './recipients.ts';
-
-export interface CreateRequest {
-  createdBy: string;
-  input: CreateNotificationInput;
-  idempotencyKey?: string;
-}
-
-export interface CreateOutcome {
-  result: CreateNotificationResult;
-  /** True when an earlier request with the same Idempotency-Key answered this. */
-  replayed: boolean;
-}
-
-export interface CreateDeps {
-  sql: Sql;
-  publisher: EventPublisher;
-  /** Takes the queued emails of a send once it commits. */
-  emailOutbox: EmailOutbox;
-  /** Where a failure after commit is logged: the data is committed, and a relay catches up. */
-  logger: Logger;
-  /** More recipients than this go out as one broadcast event instead of one event per user. */
-  broadcastThreshold: number;
-  onCreated?: (type: string, count: number) => void;
-  /**
-   * Told after a scheduled send commits, to arrange its release at `sendAt`. A failure is logged by
-   * the caller: the worker's periodic sweep releases overdue sends anyway.
-   */
-  onScheduled?: (broadcastId: string, sendAt: Date) => Promise<void>;
-}
 
 /**
  * JSON goes to Postgres as text cast to jsonb and comes back as text: drizzle replaces postgres.js's

@@ -3,7 +3,7 @@ import type { Sql } from '@tidings/db';
 import type { CreateNotificationInput, CreateNotificationResult, Target } from '@tidings/protocol';
 import { AppError } from '@tidings/server-kit';
 import { idsInOrder, NOTIFICATION_IDS_LIMIT } from './answer.ts';
-import type { CreateOutcome } from './create-notifications.ts';
+import type { CreateOutcome } from './create-contract.ts';
 import { dedupe } from './recipients.ts';
 
 /** A request sent with `"dry_run": false` is the same request as one without it. */

@@ -1,4 +1,5 @@
 export { NOTIFICATION_IDS_LIMIT } from './answer.ts';
+export * from './create-contract.ts';
 export * from './create-notifications.ts';
 export * from './event-publisher.ts';
 export * from './outbox-relay.ts';

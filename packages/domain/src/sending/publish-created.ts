@@ -1,5 +1,5 @@
 import type { BusEvent, WireNotification } from '@tidings/protocol';
-import type { CreateDeps } from './create-notifications.ts';
+import type { CreateDeps } from './create-contract.ts';
 
 export interface CreatedRow {
   id: string;
