@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,9 @@ let environment: TestEnvironment;
 const running: SpawnedService[] = [];
 
 beforeAll(async () => {
+  for (const built of ['packages/inbox/dist/cdn/manifest.json', 'packages/console/dist/index.html']) {
+    if (!existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: build the web packages first (npm test does)`);
+  }
   dir = await mkdtemp(path.join(tmpdir(), 'tidings-deploy-'));
   await chmod(dir, 0o755);
   for (const service of services) {
