@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+/** The repository's root folder. */
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** Whether this process has built already: a bench that starts several services builds once. */
 let built = false;
 
@@ -14,7 +15,7 @@ let built = false;
 export function buildServices(): void {
   if (built) return;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: repoRoot, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`tsc -b tsconfig.build.json failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
   built = true;
 }

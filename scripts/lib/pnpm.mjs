@@ -37,34 +37,27 @@ export async function ensurePnpm() {
   process.exit(1);
 }
 
-/** `pnpm install --frozen-lockfile`: the lockfile is the truth, locally as in CI. */
-export async function install(pnpm) {
-  const code = await run(pnpm[0], [...pnpm.slice(1), 'install', '--frozen-lockfile']);
+/** Runs one pnpm command; a failure ends the bootstrap with pnpm's exit code, saying what failed. */
+async function pnpmOrExit(pnpm, args, what, env = process.env) {
+  const code = await run(pnpm[0], [...pnpm.slice(1), ...args], { env });
   if (code !== 0) {
-    console.error(`pnpm install failed (exit ${code})`);
+    console.error(`${what} failed (exit ${code})`);
     process.exit(code);
   }
+}
+
+/** `pnpm install --frozen-lockfile`: the lockfile is the truth, locally as in CI. */
+export async function install(pnpm) {
+  await pnpmOrExit(pnpm, ['install', '--frozen-lockfile'], 'pnpm install');
 }
 
 /** Compiles every package and service to JavaScript (`tsc -b`: only what changed since the last build). */
 export async function build(pnpm, env = process.env) {
-  const code = await run(pnpm[0], [...pnpm.slice(1), 'run', 'build'], { env });
-  if (code !== 0) {
-    console.error(`building the services failed (exit ${code})`);
-    process.exit(code);
-  }
+  await pnpmOrExit(pnpm, ['run', 'build'], 'building the services', env);
 }
 
 /** Builds what the API serves to browsers (the `<tidings-inbox>` bundle and the console); exits when a build fails. */
 export async function buildWeb(pnpm, env = process.env) {
-  for (const [name, what] of [
-    ['@tidings/inbox', 'the inbox element'],
-    ['@tidings/console', 'the console'],
-  ]) {
-    const code = await run(pnpm[0], [...pnpm.slice(1), '--filter', name, 'run', 'build'], { env });
-    if (code !== 0) {
-      console.error(`building ${what} failed (exit ${code})`);
-      process.exit(code);
-    }
-  }
+  await pnpmOrExit(pnpm, ['--filter', '@tidings/inbox', 'run', 'build'], 'building the inbox element', env);
+  await pnpmOrExit(pnpm, ['--filter', '@tidings/console', 'run', 'build'], 'building the console', env);
 }

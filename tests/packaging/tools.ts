@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export { repoRoot } from '@tidings/test-support/build';
 
 const execFileAsync = promisify(execFile);
 
